@@ -94,7 +94,10 @@ export interface Store {
   watch(options: WatchOptions, handlers: WatchHandlers): Watch;
   /** The newest revision. */
   currentRevision(): Promise<number>;
-  /** Oldest revision still readable/watchable (everything <= compactedRevision is gone). */
+  /**
+   * The last compaction point C: reads at C and watches from C-1 still work; history
+   * below C is gone. Compaction is store-wide (on etcd, shared by every key prefix).
+   */
   compactedRevision(): Promise<number>;
   /** Forgets history older than `revision` (the latest state of each key is kept). */
   compact(revision: number): Promise<void>;

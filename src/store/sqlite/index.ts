@@ -1,0 +1,120 @@
+/**
+ * The embedded SQLite backend of the Store: a revision log in one table (kine's design),
+ * WAL with synchronous=FULL so an acknowledged write survives kill -9 and power loss,
+ * group commit in a writer thread, watch fed from the commit path.
+ *
+ *   const store = await openSqliteStore({ path: '/var/lib/skiff/state.db', logger });
+ */
+import { accessSync, constants, mkdirSync, statSync, type Stats } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Reader } from './reader.js';
+import { openReaderDatabase } from './schema.js';
+import { SqliteStoreImpl, type SqliteStore } from './store.js';
+import { WatchHub } from './watch-hub.js';
+import { startWriter, type WriterMode } from './writer-client.js';
+
+export type { SqliteStore, SqliteStoreStats } from './store.js';
+export type { WriterMode } from './writer-client.js';
+
+type LogFn = (fields: Record<string, unknown>, message: string) => void;
+
+/** The slice of a pino logger the store uses. */
+export interface SqliteStoreLogger {
+  debug: LogFn;
+  info: LogFn;
+  warn: LogFn;
+  error: LogFn;
+}
+
+export interface SqliteStoreOptions {
+  /** Database file; created when missing, and its directory too (mode 0700). */
+  path: string;
+  logger?: SqliteStoreLogger;
+  /**
+   * 'worker' (default) commits on a worker thread so fsync never blocks the event loop;
+   * 'inline' commits on this thread (no thread start-up; for tests and tiny tools).
+   */
+  writer?: WriterMode;
+}
+
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
+  const path = resolve(options.path);
+  checkPath(path);
+  const logger = options.logger;
+  let store: SqliteStoreImpl | undefined;
+  let writer;
+  try {
+    writer = await startWriter({
+      path,
+      mode: options.writer ?? 'worker',
+      onOutput: (output) => store?.handleOutput(output),
+      onFatal: (err) => {
+        logger?.error({ err: err.message, path }, 'sqlite writer failed');
+        store?.handleFatal(err);
+      },
+      log: (level, message, fields) => logger?.[level]({ ...fields, path }, message),
+    });
+  } catch (err) {
+    throw new Error(`cannot open SQLite store at ${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  let readerDb;
+  try {
+    readerDb = openReaderDatabase(path);
+  } catch (err) {
+    await writer.close();
+    throw new Error(`cannot open SQLite store at ${path} for reading: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const reader = new Reader(readerDb);
+  const hub = new WatchHub({
+    revision: writer.revision,
+    readHistory: (o) => reader.history(o),
+    onHandlerError: (err) => logger?.warn({ err: String(err), path }, 'watch handler threw; watch ended'),
+  });
+  store = new SqliteStoreImpl({ path, reader, hub, closeReader: () => readerDb.close() });
+  store.attachWriter(writer);
+  logger?.info({ path, revision: writer.revision }, 'sqlite store opened');
+  return store;
+}
+
+/** Fails early with a message a person can act on (the CLI prints it as is). */
+function checkPath(path: string): void {
+  const problem = (why: string) => new Error(`cannot open SQLite store at ${path}: ${why}`);
+  const stat = statIfExists(path, problem);
+  if (stat?.isDirectory()) throw problem('it is a directory, not a database file');
+  const dir = dirname(path);
+  let dirStat = statIfExists(dir, problem);
+  if (!dirStat) {
+    // Like k3s creating <data-dir>/db: a fresh data directory should just work.
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+    } catch (err) {
+      throw problem(`cannot create directory ${dir}: ${(err as Error).message}`);
+    }
+    dirStat = statSync(dir);
+  }
+  if (!dirStat.isDirectory()) throw problem(`${dir} is not a directory`);
+  // SQLite creates its -wal and -shm files beside the database.
+  if (!canAccess(dir, constants.W_OK | constants.X_OK)) {
+    throw problem(`directory ${dir} is not writable (SQLite keeps its -wal and -shm files there)`);
+  }
+  if (stat && !canAccess(path, constants.R_OK | constants.W_OK)) throw problem('permission denied (the file must be readable and writable)');
+}
+
+function statIfExists(path: string, problem: (why: string) => Error): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw problem((err as Error).message);
+  }
+}
+
+function canAccess(path: string, mode: number): boolean {
+  try {
+    accessSync(path, mode);
+    return true;
+  } catch {
+    return false;
+  }
+}

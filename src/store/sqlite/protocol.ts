@@ -1,0 +1,42 @@
+/**
+ * Messages between the Store (main thread) and its writer (a worker thread, or inline).
+ * Plain data only: they cross a postMessage boundary, so no class instances.
+ */
+import type { KeyValue, WatchEvent } from '../types.js';
+
+export type WriteRequest =
+  | { id: number; op: 'create'; key: string; value: string }
+  | { id: number; op: 'update'; key: string; value: string; expectedRevision: number }
+  | { id: number; op: 'delete'; key: string; expectedRevision?: number }
+  | { id: number; op: 'compact'; revision: number };
+
+export type WriteFailure =
+  | { kind: 'exists'; key: string }
+  | { kind: 'not-found'; key: string }
+  | { kind: 'mismatch'; key: string; current: KeyValue }
+  | { kind: 'future'; requested: number; current: number }
+  | { kind: 'internal'; message: string };
+
+export type WriteResult =
+  | { id: number; ok: true; kv?: KeyValue; revision: number }
+  | { id: number; ok: false; failure: WriteFailure };
+
+/** What one commit (or compaction step) produced, in commit order. */
+export interface WriterOutput {
+  results: WriteResult[];
+  /** Events of the committed writes, in revision order. */
+  events: WatchEvent[];
+  /** The newest revision after this output. */
+  revision: number;
+  /** Total transactions committed so far by this writer (for tests and metrics). */
+  transactions: number;
+}
+
+export type ToWriter = { type: 'requests'; requests: WriteRequest[] } | { type: 'close' };
+
+export type FromWriter =
+  | { type: 'ready'; revision: number }
+  | { type: 'output'; output: WriterOutput }
+  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; fields: Record<string, unknown> }
+  | { type: 'fatal'; message: string }
+  | { type: 'closed' };

@@ -1,0 +1,121 @@
+/**
+ * Reads on the main thread's own connection. WAL gives every statement (or explicit read
+ * transaction) a snapshot of everything committed so far, so a write acknowledged by the
+ * writer is visible to the very next read here.
+ */
+import { CompactedError, FutureRevisionError, type KeyValue, type RangeOptions, type RangeResult, type WatchEvent } from '../types.js';
+import { ROW_COLUMNS, prefixEnd, toEvent, toKeyValue, type Row } from './rows.js';
+import { readCompactRevision, readCurrentRevision, type Db } from './schema.js';
+
+/** Latest row per key at a revision, for keys in [prefix, end) after a lower bound. */
+function latestRows(lowerOp: '>' | '>='): string {
+  return `
+    SELECT MAX(id) AS id FROM kv
+    WHERE name ${lowerOp} @lower AND name < @upper AND id <= @revision
+    GROUP BY name`;
+}
+
+function rangeStatements(db: Db, lowerOp: '>' | '>=') {
+  return {
+    items: db.prepare(`
+      SELECT ${ROW_COLUMNS.split(', ').map((c) => `kv.${c}`).join(', ')}
+      FROM kv JOIN (${latestRows(lowerOp)}) AS latest ON kv.id = latest.id
+      WHERE kv.deleted = 0
+      ORDER BY kv.name
+      LIMIT @limit`),
+    count: db
+      .prepare(`
+      SELECT COUNT(*) FROM kv JOIN (${latestRows(lowerOp)}) AS latest ON kv.id = latest.id
+      WHERE kv.deleted = 0`)
+      .pluck(),
+  };
+}
+
+export interface HistoryPage {
+  events: WatchEvent[];
+  /** True when `limit` rows were returned and more may follow. */
+  full: boolean;
+}
+
+export class Reader {
+  private readonly db: Db;
+  private readonly statements;
+  private readonly fromStart;
+  private readonly afterKey;
+
+  constructor(db: Db) {
+    this.db = db;
+    this.statements = {
+      latest: db.prepare(`SELECT ${ROW_COLUMNS} FROM kv WHERE name = ? ORDER BY id DESC LIMIT 1`),
+      byId: db.prepare(`SELECT ${ROW_COLUMNS} FROM kv WHERE id = ?`),
+      history: db.prepare(`
+        SELECT ${ROW_COLUMNS} FROM kv
+        WHERE id > @after AND id <= @until AND name >= @prefix AND name < @upper
+        ORDER BY id LIMIT @limit`),
+    };
+    this.fromStart = rangeStatements(db, '>=');
+    this.afterKey = rangeStatements(db, '>');
+  }
+
+  get(key: string): KeyValue | undefined {
+    const row = this.statements.latest.get(key) as Row | undefined;
+    return row && !row.deleted ? toKeyValue(row) : undefined;
+  }
+
+  currentRevision(): number {
+    return readCurrentRevision(this.db);
+  }
+
+  compactedRevision(): number {
+    return readCompactRevision(this.db);
+  }
+
+  range(options: RangeOptions): RangeResult {
+    // One read transaction: the items, the count and the revision share a snapshot.
+    return this.db.transaction(() => {
+      const current = readCurrentRevision(this.db);
+      const revision = options.revision || current;
+      this.checkRevision(revision, current);
+      const startAfter = options.startAfter !== undefined && options.startAfter >= options.prefix ? options.startAfter : undefined;
+      const statements = startAfter === undefined ? this.fromStart : this.afterKey;
+      const params = { lower: startAfter ?? options.prefix, upper: prefixEnd(options.prefix), revision };
+      const limit = options.limit && options.limit > 0 ? options.limit : 0;
+      const rows = statements.items.all({ ...params, limit: limit ? limit + 1 : -1 }) as Row[];
+      const more = limit > 0 && rows.length > limit;
+      const items = (more ? rows.slice(0, limit) : rows).map(toKeyValue);
+      const remaining = more ? (statements.count.get(params) as number) - items.length : 0;
+      return { items, revision, more, remaining };
+    })();
+  }
+
+  /**
+   * Events after `after` up to `until` under `prefix`, oldest first. Throws CompactedError
+   * when that history is (being) compacted: the mark is written before any row is deleted,
+   * and both are read here in one snapshot.
+   */
+  history(options: { prefix: string; after: number; until: number; limit: number }): HistoryPage {
+    return this.db.transaction(() => {
+      const compacted = readCompactRevision(this.db);
+      if (options.after < compacted) throw new CompactedError(options.after, compacted);
+      if (options.after >= options.until) return { events: [], full: false };
+      const rows = this.statements.history.all({
+        after: options.after,
+        until: options.until,
+        prefix: options.prefix,
+        upper: prefixEnd(options.prefix),
+        limit: options.limit,
+      }) as Row[];
+      const events = rows.map((row) => {
+        const prev = row.created ? undefined : (this.statements.byId.get(row.prev_revision) as Row | undefined);
+        return toEvent(row, prev);
+      });
+      return { events, full: rows.length === options.limit };
+    })();
+  }
+
+  private checkRevision(revision: number, current: number): void {
+    if (revision > current) throw new FutureRevisionError(revision, current);
+    const compacted = readCompactRevision(this.db);
+    if (revision < compacted) throw new CompactedError(revision, compacted);
+  }
+}

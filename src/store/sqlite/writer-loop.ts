@@ -1,0 +1,273 @@
+/**
+ * The single writer: drains every queued request into one transaction (group commit, as
+ * etcd batches its backend commits), so a burst of N writes costs one fsync, not N.
+ * Compaction runs in small steps between write batches so it never stalls writers for long.
+ *
+ * Transport-agnostic: the worker entry and the inline writer both feed it requests and
+ * forward what it emits.
+ */
+import type { WatchEvent } from '../types.js';
+import type { WriteFailure, WriteRequest, WriteResult, WriterOutput } from './protocol.js';
+import { ROW_COLUMNS, toKeyValue, type Row } from './rows.js';
+import { META_COMPACT_REVISION, readCompactRevision, readCurrentRevision, type Db } from './schema.js';
+
+type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface WriterLoopOptions {
+  db: Db;
+  emit(output: WriterOutput): void;
+  log(level: LogLevel, message: string, fields: Record<string, unknown>): void;
+  /** Called at the start of every run, so a transport can pull messages already waiting. */
+  pull?(): void;
+  /** Most writes in one transaction; bounds the latency of the batch's first writer. */
+  maxBatch?: number;
+  /** Rows examined per compaction transaction. */
+  compactionStep?: number;
+  /** Pages freed per incremental_vacuum call after a compaction. */
+  vacuumStep?: number;
+}
+
+interface CompactionJob {
+  target: number;
+  /** Rows with id <= cursor have been examined. */
+  cursor: number;
+  phase: 'delete' | 'vacuum';
+  deleted: number;
+  waiting: number[];
+}
+
+export class WriterLoop {
+  private readonly db: Db;
+  private readonly options: WriterLoopOptions;
+  private readonly maxBatch: number;
+  private readonly compactionStep: number;
+  private readonly vacuumStep: number;
+  private queue: WriteRequest[] = [];
+  private job: CompactionJob | undefined;
+  private scheduled = false;
+  private closed = false;
+  private lastId: number;
+  private compactRevision: number;
+  private transactions = 0;
+  private readonly statements;
+  private readonly applyBatch: (requests: WriteRequest[], results: WriteResult[], events: WatchEvent[], started: CompactionJob[]) => void;
+
+  constructor(options: WriterLoopOptions) {
+    this.options = options;
+    this.db = options.db;
+    this.maxBatch = options.maxBatch ?? 1000;
+    this.compactionStep = options.compactionStep ?? 1000;
+    this.vacuumStep = options.vacuumStep ?? 2048;
+    this.lastId = readCurrentRevision(this.db);
+    this.compactRevision = readCompactRevision(this.db);
+    const db = this.db;
+    this.statements = {
+      latest: db.prepare(`SELECT ${ROW_COLUMNS} FROM kv WHERE name = ? ORDER BY id DESC LIMIT 1`),
+      insert: db.prepare(
+        'INSERT INTO kv (id, name, created, deleted, create_revision, prev_revision, value) VALUES (@id, @name, @created, @deleted, @create_revision, @prev_revision, @value)',
+      ),
+      setCompact: db.prepare('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value'),
+      stepEnd: db.prepare('SELECT MAX(id) FROM (SELECT id FROM kv WHERE id > ? AND id <= ? ORDER BY id LIMIT ?)').pluck(),
+      // Superseded rows (a newer row of the same key exists at or below the target) and
+      // tombstones: neither is needed to read at, or watch from, the target revision.
+      compactRange: db.prepare(`
+        DELETE FROM kv WHERE id > @from AND id <= @to AND (
+          deleted = 1 OR EXISTS (SELECT 1 FROM kv AS newer WHERE newer.name = kv.name AND newer.id > kv.id AND newer.id <= @target)
+        )`),
+    };
+    this.applyBatch = db.transaction((requests, results, events, started) => {
+      for (const request of requests) {
+        if (request.op !== 'compact') results.push(this.applyWrite(request, events));
+        else {
+          // A compaction that has work to do is answered when it finishes.
+          const immediate = this.startCompaction(request.id, request.revision, started);
+          if (immediate) results.push(immediate);
+        }
+      }
+    });
+  }
+
+  get revision(): number {
+    return this.lastId;
+  }
+
+  push(requests: WriteRequest[]): void {
+    if (this.closed) {
+      this.options.emit(this.output(requests.map((r) => fail(r.id, { kind: 'internal', message: 'store is closed' })), []));
+      return;
+    }
+    for (const request of requests) this.queue.push(request);
+    this.schedule();
+  }
+
+  /** Commits what is queued, abandons a running compaction, and closes the database. */
+  close(): void {
+    if (this.closed) return;
+    this.options.pull?.();
+    while (this.queue.length) this.commitBatch();
+    this.closed = true;
+    if (this.job) {
+      const waiting = this.job.waiting;
+      this.job = undefined;
+      this.options.emit(this.output(waiting.map((id) => fail(id, { kind: 'internal', message: 'store closed during compaction' })), []));
+    }
+    this.db.close();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.closed) return;
+    this.scheduled = true;
+    setImmediate(() => this.run());
+  }
+
+  private run(): void {
+    this.scheduled = false;
+    if (this.closed) return;
+    this.options.pull?.();
+    if (this.closed) return; // a close request was among the pulled messages
+    if (this.queue.length) this.commitBatch();
+    if (this.job) this.compactionTick();
+    if (this.queue.length || this.job) this.schedule();
+  }
+
+  private commitBatch(): void {
+    const requests = this.queue.splice(0, this.maxBatch);
+    let results: WriteResult[] = [];
+    let events: WatchEvent[] = [];
+    const started: CompactionJob[] = [];
+    try {
+      this.applyBatch(requests, results, events, started);
+      this.transactions++;
+    } catch (err) {
+      // The whole transaction rolled back (I/O error, disk full...): nothing was written.
+      this.lastId = readCurrentRevision(this.db);
+      this.compactRevision = readCompactRevision(this.db);
+      const message = err instanceof Error ? err.message : String(err);
+      this.options.log('error', 'sqlite write transaction failed', { error: message, writes: requests.length });
+      results = requests.map((r) => fail(r.id, { kind: 'internal', message }));
+      events = [];
+      started.length = 0;
+    }
+    for (const job of started) this.adoptCompaction(job);
+    this.options.emit(this.output(results, events));
+  }
+
+  private applyWrite(request: Exclude<WriteRequest, { op: 'compact' }>, events: WatchEvent[]): WriteResult {
+    const { key } = request;
+    const latest = this.statements.latest.get(key) as Row | undefined;
+    const live = latest && !latest.deleted ? latest : undefined;
+    if (request.op === 'create') {
+      if (live) return fail(request.id, { kind: 'exists', key });
+    } else {
+      if (!live) return fail(request.id, { kind: 'not-found', key });
+      if (request.expectedRevision !== undefined && live.id !== request.expectedRevision) {
+        return fail(request.id, { kind: 'mismatch', key, current: toKeyValue(live) });
+      }
+    }
+    const id = this.lastId + 1;
+    const row: Row = {
+      id,
+      name: key,
+      created: request.op === 'create' ? 1 : 0,
+      deleted: request.op === 'delete' ? 1 : 0,
+      create_revision: live ? live.create_revision : id,
+      prev_revision: latest ? latest.id : 0,
+      // A tombstone keeps the last value, so a replayed delete event is complete.
+      value: request.op === 'delete' ? live!.value : request.value,
+    };
+    try {
+      this.statements.insert.run(row);
+    } catch (err) {
+      // Only possible if something else wrote to the file; the statement alone is undone.
+      this.lastId = readCurrentRevision(this.db);
+      const message = err instanceof Error ? err.message : String(err);
+      return fail(request.id, { kind: 'internal', message: `conflicting write to ${key}: ${message}` });
+    }
+    this.lastId = id;
+    const kv = toKeyValue(row);
+    if (request.op === 'delete') {
+      const prevKv = toKeyValue(live!);
+      events.push({ type: 'delete', kv, prevKv, revision: id });
+      return { id: request.id, ok: true, kv: prevKv, revision: id };
+    }
+    const event: WatchEvent = { type: 'put', kv, revision: id };
+    if (live) event.prevKv = toKeyValue(live);
+    events.push(event);
+    return { id: request.id, ok: true, kv, revision: id };
+  }
+
+  /** Inside the batch transaction: validates and records the new compacted revision. */
+  private startCompaction(requestId: number, revision: number, started: CompactionJob[]): WriteResult | undefined {
+    if (revision > this.lastId) return fail(requestId, { kind: 'future', requested: revision, current: this.lastId });
+    const pending = this.job ?? started[started.length - 1];
+    const target = Math.max(revision, pending?.target ?? 0);
+    if (target <= this.compactRevision && !pending) return { id: requestId, ok: true, revision: this.compactRevision };
+    // Recorded before any row goes, so a reader that could miss a row also sees the new mark.
+    this.statements.setCompact.run(META_COMPACT_REVISION, target);
+    this.compactRevision = target;
+    if (pending) {
+      pending.target = target;
+      pending.waiting.push(requestId);
+      if (pending.phase === 'vacuum') {
+        pending.phase = 'delete';
+        pending.cursor = 0;
+      }
+    } else {
+      started.push({ target, cursor: 0, phase: 'delete', deleted: 0, waiting: [requestId] });
+    }
+    return undefined;
+  }
+
+  private adoptCompaction(job: CompactionJob): void {
+    if (this.job !== job) this.job = job;
+    this.options.log('info', 'sqlite compaction started', { revision: job.target });
+  }
+
+  private compactionTick(): void {
+    const job = this.job!;
+    try {
+      if (job.phase === 'delete') {
+        const end = this.statements.stepEnd.get(job.cursor, job.target, this.compactionStep) as number | null;
+        if (end === null) {
+          job.phase = 'vacuum';
+          return;
+        }
+        const info = this.db.transaction(() => this.statements.compactRange.run({ from: job.cursor, to: end, target: job.target }))();
+        this.transactions++;
+        job.deleted += info.changes;
+        job.cursor = end;
+        return;
+      }
+      // Give the freed pages back to the file system, a bounded number per step.
+      const before = this.db.pragma('freelist_count', { simple: true }) as number;
+      if (before > 0) {
+        this.db.pragma(`incremental_vacuum(${this.vacuumStep})`);
+        if (before > this.vacuumStep) return;
+      }
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.finishCompaction(job, undefined);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.options.log('error', 'sqlite compaction failed', { error: message, revision: job.target });
+      this.finishCompaction(job, message);
+    }
+  }
+
+  private finishCompaction(job: CompactionJob, error: string | undefined): void {
+    this.job = undefined;
+    if (!error) this.options.log('info', 'sqlite compaction finished', { revision: job.target, deletedRows: job.deleted });
+    const results = job.waiting.map((id): WriteResult =>
+      error ? fail(id, { kind: 'internal', message: `compaction failed: ${error}` }) : { id, ok: true, revision: job.target },
+    );
+    this.options.emit(this.output(results, []));
+  }
+
+  private output(results: WriteResult[], events: WatchEvent[]): WriterOutput {
+    return { results, events, revision: this.lastId, transactions: this.transactions };
+  }
+}
+
+function fail(id: number, failure: WriteFailure): WriteResult {
+  return { id, ok: false, failure };
+}
+
