@@ -148,3 +148,9 @@ export class ServiceUnavailable extends StatusError {
 export function isStatusError(err: unknown): err is StatusError {
   return err instanceof StatusError;
 }
+
+export class Timeout extends StatusError {
+  constructor(message: string, retryAfterSeconds?: number) {
+    super(504, 'Timeout', message, retryAfterSeconds ? { retryAfterSeconds } : undefined);
+  }
+}

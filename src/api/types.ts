@@ -75,6 +75,8 @@ export interface Schema {
   minProperties?: number;
   maxProperties?: number;
   uniqueItems?: boolean;
+  /** Alternatives, as upstream's v3 document uses for Quantity (string or number). */
+  oneOf?: Schema[];
   'x-kubernetes-patch-merge-key'?: string;
   'x-kubernetes-patch-strategy'?: string;
   'x-kubernetes-list-type'?: 'atomic' | 'set' | 'map';
@@ -124,6 +126,15 @@ export interface ScaleSubresource {
   labelSelectorPath?: string;
 }
 
+/** A subresource beyond status/scale; group/version/kind only where they differ from the parent's. */
+export interface SubresourceInfo {
+  name: string;
+  kind: string;
+  group?: string;
+  version?: string;
+  verbs: Verb[];
+}
+
 export interface ResourceType {
   group: string; // '' for core
   version: string;
@@ -140,6 +151,8 @@ export interface ResourceType {
   subresources?: {
     status?: boolean;
     scale?: ScaleSubresource;
+    /** Other subresources as discovery lists them (`pods/log`, `pods/eviction`, `serviceaccounts/token`). */
+    extra?: SubresourceInfo[];
   };
   /**
    * Create-only "virtual" kinds (reviews, token requests) are never stored; the API

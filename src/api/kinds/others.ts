@@ -1,0 +1,38 @@
+/** events.k8s.io, coordination.k8s.io, authorization.k8s.io and authentication.k8s.io kinds. */
+import type { ResourceType } from '../types.js';
+import { CREATE_ONLY, fields, metaAnd } from './helpers.js';
+
+export function eventsTypes(): ResourceType[] {
+  return [{
+    group: 'events.k8s.io', version: 'v1', kind: 'Event', plural: 'events', singular: 'event', namespaced: true, shortNames: ['ev'],
+    schemaRef: 'io.k8s.api.events.v1.Event',
+    // Same storage as core events; selectors use the core field names (upstream shares them).
+    selectableFields: fields(
+      'regarding.kind', 'regarding.namespace', 'regarding.name', 'regarding.uid', 'regarding.apiVersion', 'regarding.resourceVersion',
+      'regarding.fieldPath', 'reason', 'reportingController', 'type',
+    ),
+    validator: metaAnd({ namespaced: true }),
+  }];
+}
+
+export function coordinationTypes(): ResourceType[] {
+  return [{
+    group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', singular: 'lease', namespaced: true,
+    schemaRef: 'io.k8s.api.coordination.v1.Lease', validator: metaAnd({ namespaced: true }),
+  }];
+}
+
+export function authorizationTypes(): ResourceType[] {
+  const review = (kind: string, plural: string): ResourceType => ({
+    group: 'authorization.k8s.io', version: 'v1', kind, plural, singular: plural.slice(0, -1), namespaced: false,
+    schemaRef: `io.k8s.api.authorization.v1.${kind}`, verbs: CREATE_ONLY, virtual: true,
+  });
+  return [review('SelfSubjectAccessReview', 'selfsubjectaccessreviews'), review('SelfSubjectRulesReview', 'selfsubjectrulesreviews')];
+}
+
+export function authenticationTypes(): ResourceType[] {
+  return ['v1', 'v1beta1'].map((version) => ({
+    group: 'authentication.k8s.io', version, kind: 'SelfSubjectReview', plural: 'selfsubjectreviews', singular: 'selfsubjectreview', namespaced: false,
+    schemaRef: `io.k8s.api.authentication.${version}.SelfSubjectReview`, verbs: CREATE_ONLY, virtual: true,
+  }));
+}
