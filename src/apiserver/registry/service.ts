@@ -1,0 +1,195 @@
+/**
+ * The write path every resource shares: decode → defaults → admission/validation →
+ * store, for create, update, patch and the status subresource. Deletion lives in
+ * deletion.ts. Everything here speaks objects and StatusErrors, never HTTP.
+ */
+import { BadRequest, Forbidden, Invalid, NotFound, StatusError } from '../../api/errors.js';
+import type { FieldError, KObject, ManagedFieldsEntry, ResourceType } from '../../api/types.js';
+import type { FieldManager, PatchEngine, PatchType, SchemaChecks } from './checks.js';
+import { checkKind, prepareForCreate, prepareForUpdate } from './lifecycle.js';
+import { DELETE_OBJECT, type ObjectStorage } from './storage.js';
+import { readyToDelete } from './deletion.js';
+
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+export interface WriteContext {
+  dryRun: boolean;
+  fieldManager?: string;
+  fieldValidation: FieldValidation;
+  /** Warnings for the client (sent as `Warning: 299` headers). */
+  warnings: string[];
+  now: Date;
+}
+
+export interface ServiceOptions {
+  storage: ObjectStorage;
+  checks: SchemaChecks;
+  patcher: PatchEngine;
+  fields: FieldManager;
+  /** The Namespace kind, to refuse content in missing or terminating namespaces. */
+  namespaceType: ResourceType;
+}
+
+export interface WriteResult {
+  object: KObject;
+  /** True when a create happened (201), e.g. for server-side apply of a new object. */
+  created: boolean;
+}
+
+/** The field manager name upstream derives from the User-Agent when none is given. */
+export function defaultFieldManager(userAgent: string | undefined): string {
+  const first = (userAgent ?? '').split(' ')[0] ?? '';
+  const name = first.split('/')[0];
+  return (name || 'unknown').slice(0, 128);
+}
+
+export class ResourceService {
+  constructor(private readonly o: ServiceOptions) {}
+
+  get storage(): ObjectStorage {
+    return this.o.storage;
+  }
+
+  /** Unknown-field handling per fieldValidation; custom resources are pruned in any case. */
+  private checkUnknownFields(rt: ResourceType, obj: KObject, ctx: WriteContext): void {
+    if (ctx.fieldValidation === 'Ignore' && !rt.custom) return;
+    const unknown = this.o.checks.unknownFields(rt, obj);
+    if (unknown.length) {
+      if (ctx.fieldValidation === 'Strict') {
+        throw new BadRequest(`strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
+      }
+      if (ctx.fieldValidation === 'Warn') for (const f of unknown) ctx.warnings.push(`unknown field "${f}"`);
+    }
+    if (unknown.length || rt.custom) this.o.checks.prune(rt, obj);
+  }
+
+  private validate(rt: ResourceType, obj: KObject, old?: KObject): void {
+    const errors: FieldError[] = [...this.o.checks.validate(rt, obj), ...(rt.validator?.(obj, old) ?? [])];
+    if (errors.length) throw new Invalid(rt.kind, rt.group, obj.metadata?.name ?? '', errors);
+  }
+
+  private defaults(rt: ResourceType, obj: KObject): void {
+    this.o.checks.applyDefaults(rt, obj);
+    rt.defaulter?.(obj);
+  }
+
+  /** Nothing is created in a namespace that is missing or being terminated. */
+  async checkNamespace(rt: ResourceType, namespace: string): Promise<void> {
+    if (!rt.namespaced) return;
+    const nsType = this.o.namespaceType;
+    let ns: KObject;
+    try {
+      ns = await this.o.storage.get(nsType, '', namespace);
+    } catch (err) {
+      if (err instanceof NotFound) throw new NotFound('namespaces', '', namespace);
+      throw err;
+    }
+    if (ns.metadata?.deletionTimestamp || (ns.status as { phase?: string } | undefined)?.phase === 'Terminating') {
+      throw new Forbidden(`${rt.plural}${rt.group ? '.' + rt.group : ''} "${'{name}'}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, {
+        causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
+      });
+    }
+  }
+
+  async create(rt: ResourceType, namespace: string, body: unknown, ctx: WriteContext): Promise<WriteResult> {
+    return this.createObject(rt, namespace, body, ctx, undefined);
+  }
+
+  /** `presetFields` (from server-side apply) replaces the Update entry a create would record. */
+  private async createObject(rt: ResourceType, namespace: string, body: unknown, ctx: WriteContext, presetFields: ManagedFieldsEntry[] | undefined): Promise<WriteResult> {
+    const obj = checkKind(rt, body);
+    this.checkUnknownFields(rt, obj, ctx);
+    prepareForCreate(rt, obj, { namespace, now: ctx.now });
+    this.defaults(rt, obj);
+    try {
+      await this.checkNamespace(rt, obj.metadata!.namespace ?? '');
+    } catch (err) {
+      if (err instanceof StatusError && err.code === 403) {
+        throw new Forbidden(err.message.replace('{name}', obj.metadata!.name ?? ''), err.details);
+      }
+      throw err;
+    }
+    this.validate(rt, obj);
+    if (presetFields) obj.metadata!.managedFields = presetFields;
+    else if (ctx.fieldManager !== undefined) {
+      obj.metadata!.managedFields = this.o.fields.update({ rt, live: undefined, updated: obj, manager: ctx.fieldManager, subresource: '', now: ctx.now });
+    }
+    if (ctx.dryRun) return { object: obj, created: true };
+    return { object: await this.o.storage.create(rt, obj), created: true };
+  }
+
+  /**
+   * Turns a proposed new state (from PUT or a patch) into the stored successor of
+   * `current`: server-owned metadata, defaults, validation, managed fields, and
+   * deletion once the last finalizer is gone.
+   */
+  private successor(rt: ResourceType, proposed: KObject, current: KObject, subresource: string, ctx: WriteContext, manager: string | undefined): KObject {
+    const name = current.metadata!.name!;
+    const pinned = proposed.metadata?.resourceVersion;
+    const next = prepareForUpdate(rt, proposed, current, { namespace: current.metadata!.namespace ?? '', name, subresource });
+    next.metadata!.resourceVersion = pinned || current.metadata!.resourceVersion;
+    this.defaults(rt, next);
+    this.validate(rt, next, current);
+    if (manager !== undefined) {
+      next.metadata!.managedFields = this.o.fields.update({ rt, live: current, updated: next, manager, subresource, now: ctx.now });
+    }
+    if (readyToDelete(rt, next)) return DELETE_OBJECT;
+    return next;
+  }
+
+  /** A patch applied to a plain document (e.g. a Scale), outside any stored object. */
+  patchPlain(rt: ResourceType, type: Exclude<PatchType, 'apply'>, doc: KObject, patch: unknown): KObject {
+    return this.o.patcher.patch(rt, type, doc, patch);
+  }
+
+  /** The stored successor of `current` for a change made through a subresource handler (e.g. scale). */
+  successorOf(rt: ResourceType, proposed: KObject, current: KObject, ctx: WriteContext, subresource = 'scale'): KObject {
+    return this.successor(rt, proposed, current, subresource === 'scale' ? '' : subresource, ctx, ctx.fieldManager);
+  }
+
+  async update(rt: ResourceType, namespace: string, name: string, subresource: string, body: unknown, ctx: WriteContext): Promise<WriteResult> {
+    const proposed = checkKind(rt, body);
+    if (!proposed.metadata?.name) throw new BadRequest('name is required in the body of the object');
+    this.checkUnknownFields(rt, proposed, ctx);
+    const result = await this.o.storage.update(rt, namespace, name, (current) => this.successor(rt, structuredClone(proposed), current, subresource, ctx, ctx.fieldManager), { dryRun: ctx.dryRun });
+    return { object: result.object, created: false };
+  }
+
+  async patch(rt: ResourceType, namespace: string, name: string, subresource: string, type: PatchType, patch: unknown, ctx: WriteContext & { force: boolean }): Promise<WriteResult> {
+    if (type === 'apply') return this.apply(rt, namespace, name, subresource, patch, ctx);
+    const result = await this.o.storage.update(rt, namespace, name, (current) => {
+      const patched = checkKind(rt, this.o.patcher.patch(rt, type, current, patch));
+      this.checkUnknownFields(rt, patched, ctx);
+      return this.successor(rt, patched, current, subresource, ctx, ctx.fieldManager);
+    }, { dryRun: ctx.dryRun });
+    return { object: result.object, created: false };
+  }
+
+  private async apply(rt: ResourceType, namespace: string, name: string, subresource: string, patch: unknown, ctx: WriteContext & { force: boolean }): Promise<WriteResult> {
+    if (!ctx.fieldManager) {
+      throw new Invalid('PatchOptions', 'meta.k8s.io', '', [{ reason: 'FieldValueRequired', field: 'fieldManager', message: 'Required value: is required for apply patch' }]);
+    }
+    const applied = checkKind(rt, patch);
+    if (applied.metadata?.name !== undefined && applied.metadata.name !== name) {
+      throw new BadRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
+    }
+    this.checkUnknownFields(rt, applied, ctx);
+    const manager = ctx.fieldManager;
+    const existing = await this.o.storage.getRaw(rt, namespace, name);
+    if (!existing) {
+      if (subresource) throw new NotFound(rt.plural, rt.group, name);
+      const merged = this.o.fields.apply({ rt, live: undefined, applied: structuredClone(applied), manager, force: ctx.force, subresource, now: ctx.now });
+      merged.metadata = { ...merged.metadata, name };
+      return this.createObject(rt, namespace, merged, ctx, merged.metadata.managedFields);
+    }
+    const result = await this.o.storage.update(rt, namespace, name, (current) => {
+      const merged = this.o.fields.apply({ rt, live: current, applied: structuredClone(applied), manager, force: ctx.force, subresource, now: ctx.now });
+      const managedFields = merged.metadata?.managedFields;
+      const next = this.successor(rt, checkKind(rt, merged), current, subresource, ctx, undefined);
+      if (next !== DELETE_OBJECT && managedFields) next.metadata!.managedFields = managedFields;
+      return next;
+    }, { dryRun: ctx.dryRun });
+    return { object: result.object, created: false };
+  }
+}
+

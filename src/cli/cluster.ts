@@ -1,0 +1,69 @@
+/**
+ * Wires a whole single-node cluster: credentials, store, API server, kubeconfig. Tests
+ * call this directly to run the same cluster in-process.
+ */
+import type { Logger } from 'pino';
+import { ensureClusterCredentials, renderKubeconfig, writeKubeconfig } from '../pki/index.js';
+import { readTokenFile } from '../apiserver/auth/index.js';
+import { openStore } from '../store/index.js';
+import { startApiServer, type ApiServer } from '../apiserver/server.js';
+import { join } from 'node:path';
+import { startNamespaceController } from '../controllers/namespace/controller.js';
+
+export interface ClusterOptions {
+  dataDir: string;
+  port: number;
+  bindAddress: string;
+  datastoreEndpoint?: string;
+  writeKubeconfig?: string;
+  logger: Logger;
+}
+
+export interface Cluster {
+  api: ApiServer;
+  kubeconfigPath: string;
+  stop(): Promise<void>;
+}
+
+export async function startCluster(options: ClusterOptions): Promise<Cluster> {
+  const { logger } = options;
+  const started = performance.now();
+  const bindIsSpecific = options.bindAddress !== '0.0.0.0' && options.bindAddress !== '::';
+  const credentials = await ensureClusterCredentials({ dataDir: options.dataDir, ips: bindIsSpecific ? [options.bindAddress] : [] });
+  const { store, description } = await openStore({ endpoint: options.datastoreEndpoint, dataDir: options.dataDir, logger });
+  let api: ApiServer;
+  try {
+    api = await startApiServer({
+      store, logger,
+      tls: { cert: credentials.serverCert, key: credentials.serverKey, ca: credentials.caCert },
+      tokens: readTokenFile(credentials.paths.tokensFile),
+      bindAddress: options.bindAddress,
+      port: options.port,
+    });
+  } catch (err) {
+    await store.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(`port ${options.port} on ${options.bindAddress} is already in use (is another skiff server running? choose another with --https-listen-port)`);
+    }
+    if ((err as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL') {
+      throw new Error(`cannot listen on ${options.bindAddress}: the address is not available on this machine`);
+    }
+    throw err;
+  }
+  await api.ready;
+  const namespaces = startNamespaceController({ catalogue: api.catalogue, service: api.service, hub: api.hub, logger, clock: () => new Date() });
+  const kubeconfig = renderKubeconfig({ server: api.url, caCert: credentials.caCert, clientCert: credentials.adminCert, clientKey: credentials.adminKey });
+  const kubeconfigPath = join(options.dataDir, 'kubeconfig.yaml');
+  await writeKubeconfig(kubeconfigPath, kubeconfig);
+  if (options.writeKubeconfig) await writeKubeconfig(options.writeKubeconfig, kubeconfig);
+  logger.info({ url: api.url, datastore: description, kubeconfig: kubeconfigPath, startupMs: Math.round(performance.now() - started) }, `Skiff is running at ${api.url}; kubeconfig written to ${kubeconfigPath} (export KUBECONFIG=${kubeconfigPath})`);
+  return {
+    api,
+    kubeconfigPath,
+    async stop() {
+      namespaces.stop();
+      await api.stop();
+      await store.close();
+    },
+  };
+}

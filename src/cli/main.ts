@@ -1,0 +1,42 @@
+/**
+ * The `skiff` command: parses flags and calls the components' start functions. No
+ * component logic lives here.
+ */
+import { runServer, SERVER_USAGE } from './server.js';
+
+const USAGE = `Usage: skiff <command> [flags]
+
+Commands:
+  server    Run a cluster: API server over SQLite (default) or etcd
+  version   Print the version
+
+Run 'skiff <command> --help' for a command's flags.
+`;
+
+export class UsageError extends Error {}
+
+export async function main(argv: string[]): Promise<number | undefined> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'server':
+        if (rest.includes('--help') || rest.includes('-h')) { process.stdout.write(SERVER_USAGE); return 0; }
+        return await runServer(rest);
+      case 'version':
+      case '--version':
+        process.stdout.write('skiff v0.1.0 (Kubernetes v1.33 API)\n');
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+    }
+  } catch (err) {
+    process.stderr.write(`skiff: ${(err as Error).message}\n`);
+    return err instanceof UsageError ? 2 : 1;
+  }
+}

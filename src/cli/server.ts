@@ -1,0 +1,88 @@
+/**
+ * `skiff server`: flags named like k3s's, then credentials, store and API server.
+ */
+import { mkdirSync, accessSync, constants } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { startCluster } from './cluster.js';
+import { UsageError } from './main.js';
+
+export const SERVER_USAGE = `Usage: skiff server [flags]
+
+Flags:
+  --data-dir PATH              Where state, credentials and the kubeconfig live (default ~/.skiff)
+  --https-listen-port PORT     API server port (default 6443)
+  --bind-address ADDRESS       Address to listen on (default 127.0.0.1)
+  --datastore-endpoint URL     etcd://host:port[,host:port] for etcd; default: SQLite in the data dir
+  --write-kubeconfig PATH      Also write the admin kubeconfig here
+  --log-level LEVEL            debug, info (default), warn, error
+`;
+
+export interface ServerFlags {
+  dataDir: string;
+  port: number;
+  bindAddress: string;
+  datastoreEndpoint?: string;
+  writeKubeconfig?: string;
+  logLevel: string;
+}
+
+export function parseServerFlags(argv: string[]): ServerFlags {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        'data-dir': { type: 'string', short: 'd' },
+        'https-listen-port': { type: 'string' },
+        'bind-address': { type: 'string' },
+        'datastore-endpoint': { type: 'string' },
+        'write-kubeconfig': { type: 'string', short: 'o' },
+        'log-level': { type: 'string' },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message.split('\n')[0]} (see 'skiff server --help')`);
+  }
+  const portText = values['https-listen-port'] ?? '6443';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) throw new UsageError(`invalid --https-listen-port "${portText}": must be a port number between 1 and 65535`);
+  const logLevel = values['log-level'] ?? 'info';
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new UsageError(`invalid --log-level "${logLevel}": use debug, info, warn or error`);
+  const bindAddress = values['bind-address'] ?? '127.0.0.1';
+  return {
+    dataDir: resolve(values['data-dir'] ?? join(homedir(), '.skiff')),
+    port,
+    bindAddress,
+    datastoreEndpoint: values['datastore-endpoint'],
+    writeKubeconfig: values['write-kubeconfig'] ? resolve(values['write-kubeconfig']) : undefined,
+    logLevel,
+  };
+}
+
+function checkDataDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    accessSync(dir, constants.R_OK | constants.W_OK | constants.X_OK);
+  } catch (err) {
+    throw new Error(`data dir ${dir} is not usable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+export async function runServer(argv: string[]): Promise<number | undefined> {
+  const flags = parseServerFlags(argv);
+  checkDataDir(flags.dataDir);
+  const logger = pino({ level: flags.logLevel, base: { component: 'skiff' } });
+  const cluster = await startCluster({ ...flags, logger });
+  const shutdown = (signal: string): void => {
+    logger.info({ signal }, 'shutting down');
+    void cluster.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  return undefined;
+}
