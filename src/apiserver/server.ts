@@ -26,6 +26,7 @@ import { toTable } from '../api/printers/index.js';
 import { ensureSystemNamespaces } from './bootstrap.js';
 import { OpenAPICache } from '../api/openapi/index.js';
 import { startCompactor } from './compactor.js';
+import { startCrdController } from './crd/controller.js';
 import type { ApiContext, RequestScope } from './context.js';
 
 export interface ApiServerOptions {
@@ -131,8 +132,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const host = options.bindAddress && options.bindAddress !== '0.0.0.0' && options.bindAddress !== '::' ? options.bindAddress : '127.0.0.1';
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
+  let crds: { stop(): void } | undefined;
   const readyPromise = (async () => {
     await ensureSystemNamespaces(service, namespaceType, clock);
+    crds = await startCrdController({ catalogue, service, hub, logger, clock });
     ready = true;
   })();
   const compactor = startCompactor({ store, logger, intervalMs: options.compactionIntervalMs ?? 5 * 60_000 });
@@ -142,6 +145,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     ready: readyPromise,
     async stop() {
       signalClosing();
+      crds?.stop();
       compactor.stop();
       hub.stop();
       await new Promise<void>((resolve) => {
