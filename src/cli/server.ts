@@ -69,7 +69,9 @@ function checkDataDir(dir: string): void {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     accessSync(dir, constants.R_OK | constants.W_OK | constants.X_OK);
   } catch (err) {
-    throw new Error(`data dir ${dir} is not usable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    const reason = ({ EEXIST: 'it exists and is not a directory', ENOTDIR: 'a parent path is not a directory', EACCES: 'permission denied', EPERM: 'permission denied', EROFS: 'read-only file system' } as Record<string, string>)[code] ?? (err as Error).message;
+    throw new Error(`data dir ${dir} is not usable: ${reason}`);
   }
 }
 

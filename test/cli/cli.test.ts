@@ -1,0 +1,106 @@
+/**
+ * The `skiff` command as users meet it: clear one-line errors and exit codes for a bad
+ * flag, a port in use and an unusable data dir; a server that starts, writes its
+ * kubeconfig and stops on SIGTERM.
+ */
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, statSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ENTRY = join(import.meta.dirname, '../../src/cli/entry.ts');
+
+function skiffSync(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', ENTRY, ...args], { encoding: 'utf8', timeout: 30_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'skiff-cli-'));
+  dirs.push(d);
+  return d;
+}
+after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+describe('skiff CLI', () => {
+  it('rejects an unknown flag with one line and exit code 2', () => {
+    const r = skiffSync(['server', '--no-such-flag']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^skiff: Unknown option '--no-such-flag'/);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+  });
+
+  it('rejects a bad port with one line and exit code 2', () => {
+    const r = skiffSync(['server', '--https-listen-port', '70000']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr.trim(), 'skiff: invalid --https-listen-port "70000": must be a port number between 1 and 65535');
+  });
+
+  it('rejects an unknown command with exit code 2', () => {
+    const r = skiffSync(['frobnicate']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^skiff: unknown command "frobnicate"/);
+  });
+
+  it('says clearly when the data dir is unusable', () => {
+    const file = join(tempDir(), 'not-a-dir');
+    writeFileSync(file, 'x');
+    const r = skiffSync(['server', '--data-dir', file, '--https-listen-port', '1']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.trim(), `skiff: data dir ${file} is not usable: it exists and is not a directory`);
+  });
+
+  it('says clearly when the port is in use', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'server', '--data-dir', tempDir(), '--https-listen-port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (d) => { stderr += d; });
+        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        child.on('close', (code) => { clearTimeout(timer); resolve({ code, stderr }); });
+      });
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr.trim(), `skiff: port ${port} on 127.0.0.1 is already in use (is another skiff server running? choose another with --https-listen-port)`);
+    } finally {
+      await new Promise<void>((r) => blocker.close(() => r()));
+    }
+  });
+
+  it('starts, writes a private kubeconfig, and stops on SIGTERM', async () => {
+    const dataDir = tempDir();
+    const extra = join(tempDir(), 'sub', 'config');
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'server', '--data-dir', dataDir, '--https-listen-port', String(port), '--write-kubeconfig', extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 30_000;
+      while (!stdout.includes('Skiff is running') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.match(stdout, /Skiff is running at https:\/\/127\.0\.0\.1:\d+; kubeconfig written to /);
+      const kubeconfig = join(dataDir, 'kubeconfig.yaml');
+      assert.equal(statSync(kubeconfig).mode & 0o777, 0o600);
+      assert.ok(existsSync(extra));
+      const line = JSON.parse(stdout.split('\n').find((l) => l.includes('Skiff is running'))!);
+      assert.equal(line.kubeconfig, kubeconfig);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    assert.equal(await exited, 0);
+  });
+});
