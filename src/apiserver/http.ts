@@ -38,16 +38,56 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
   });
 }
 
-/** Iterative depth check, so hostile nesting can't overflow a recursive walker later. */
+/**
+ * Checks, iteratively (so hostile nesting can't overflow a recursive walker later), that a
+ * decoded body is plain JSON data no deeper than `max`: only objects, arrays, strings,
+ * booleans, null and finite numbers (YAML can express more: binary, infinities), and no
+ * `__proto__` member, which JavaScript code that copies or merges objects would treat as
+ * the prototype instead of data (a patch could otherwise change Object.prototype itself).
+ */
 export function checkDepth(value: unknown, max = MAX_DEPTH): void {
   const stack: Array<[unknown, number]> = [[value, 1]];
   while (stack.length) {
     const [v, d] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (d > max) throw new BadRequest(`the request body is nested deeper than ${max} levels`);
-    for (const child of Array.isArray(v) ? v : Object.values(v)) {
-      if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+    if (v === null || typeof v === 'string' || typeof v === 'boolean') continue;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) throw new BadRequest(`the request body contains a number JSON cannot represent: ${v}`);
+      continue;
     }
+    if (typeof v !== 'object' || (!Array.isArray(v) && Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null)) {
+      throw new BadRequest('the request body contains a value that is not JSON data');
+    }
+    if (d > max) throw new BadRequest(`the request body is nested deeper than ${max} levels`);
+    if (Array.isArray(v)) {
+      for (const child of v) stack.push([child, d + 1]);
+    } else {
+      if (Object.prototype.hasOwnProperty.call(v, '__proto__')) throw new BadRequest('the request body contains the reserved member name "__proto__"');
+      for (const child of Object.values(v)) stack.push([child, d + 1]);
+    }
+  }
+}
+
+/**
+ * A cheap scan of YAML flow collections (`[[[…` / `{a: {a: …`) before parsing, so hostile
+ * nesting is refused without the parser recursing thousands of frames deep. Block nesting
+ * needs indentation that grows with depth, which the body limit keeps shallow.
+ */
+function checkYamlFlowDepth(body: Buffer, max = MAX_DEPTH): void {
+  let depth = 0;
+  let quote = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (quote) {
+      if (c === 0x5c && quote === 0x22) i++; // backslash escape inside "…"
+      else if (c === quote) quote = 0;
+      continue;
+    }
+    if (c === 0x22 || c === 0x27) quote = c;
+    else if (c === 0x23 && (i === 0 || body[i - 1] === 0x20 || body[i - 1] === 0x0a || body[i - 1] === 0x09)) {
+      while (i < body.length && body[i] !== 0x0a) i++; // a comment runs to the end of the line
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) throw new BadRequest(`the request body is nested deeper than ${max} levels`);
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
   }
 }
 
@@ -60,17 +100,21 @@ export type ProtobufDecoder = (body: Buffer) => unknown;
 /** Decodes a request body as JSON, YAML or Kubernetes protobuf (when a decoder is given). */
 export function decodeBody(body: Buffer, contentType: string | undefined, protobuf?: ProtobufDecoder): unknown {
   const type = mediaType(contentType);
+  // A Content-Type that does not parse (`;;;`) is no media type at all; only its absence means JSON.
+  if (type === '' && contentType !== undefined && contentType.trim() !== '') throw new UnsupportedMediaType(contentType);
   let value: unknown;
   if (type === 'application/vnd.kubernetes.protobuf') {
     if (!protobuf) throw new UnsupportedMediaType(type);
     value = protobuf(body);
   } else if (type === 'application/yaml' || type === 'application/apply-patch+yaml') {
+    checkYamlFlowDepth(body);
     try {
-      value = parseYaml(body.toString('utf8'), { maxAliasCount: 100, uniqueKeys: true });
+      // Known tags (!!binary, !!set, !!timestamp…) would produce values JSON has no form for; as text they are plain data.
+      value = parseYaml(body.toString('utf8'), { maxAliasCount: 100, uniqueKeys: true, resolveKnownTags: false });
     } catch (err) {
       throw new BadRequest(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`);
     }
-  } else if (type === '' || type === 'application/json' || type.endsWith('+json') || type === '*/*') {
+  } else if (type === '' || type === 'application/json') {
     const text = body.toString('utf8');
     try {
       value = JSON.parse(text);
@@ -148,5 +192,7 @@ export function writeStatus(res: ServerResponse, err: StatusError): void {
 
 /** A `Warning: 299 - "…"` header value, as client-go expects. */
 export function warningHeader(text: string): string {
-  return `299 - ${JSON.stringify(text)}`;
+  // Header values are bytes: the quoted text goes out as UTF-8 (as Go writes it), with DEL escaped like the other controls.
+  const quoted = JSON.stringify(text).replace(/\x7f/g, '\\u007f');
+  return `299 - ${Buffer.from(quoted, 'utf8').toString('latin1')}`;
 }

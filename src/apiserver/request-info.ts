@@ -3,6 +3,7 @@
  * RequestInfoFactory): is it a resource request, which group/version/resource, which
  * namespace/name/subresource, and the Kubernetes verb.
  */
+import { BadRequest } from '../api/errors.js';
 
 export interface ResourceRequestInfo {
   resourceRequest: true;
@@ -33,9 +34,25 @@ function isTrue(v: string | null): boolean {
   return v === 'true' || v === '1';
 }
 
+/** Subresources of a namespace itself: `/namespaces/{name}/status` is not a resource named "status" in it. */
+const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
+
+/**
+ * The path with percent-escapes decoded before it is split, as Go's URL.Path is (so an
+ * encoded `/` separates segments there too). Malformed escapes are the client's mistake.
+ */
+function decodePath(pathname: string): string {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    throw new BadRequest(`invalid URL escape in path ${JSON.stringify(pathname.length > 200 ? pathname.slice(0, 200) + '…' : pathname)}`);
+  }
+}
+
 export function requestInfo(method: string, pathname: string, query: URLSearchParams): RequestInfo {
   const nonResource = (): NonResourceRequestInfo => ({ resourceRequest: false, path: pathname, verb: (METHOD_VERBS[method] ?? method.toLowerCase()) });
-  const parts = pathname.split('/').filter((p) => p !== '');
+  // As upstream's splitPath: outer slashes trimmed, inner empty segments kept (`//api` is not `/api`).
+  const parts = decodePath(pathname).replace(/^\/+|\/+$/g, '').split('/');
   let i: number;
   let group: string;
   if (parts[0] === 'api') {
@@ -51,7 +68,7 @@ export function requestInfo(method: string, pathname: string, query: URLSearchPa
   }
   const version = parts[i++];
   let verb = METHOD_VERBS[method] ?? method.toLowerCase();
-  let rest = parts.slice(i).map(decodeURIComponent);
+  let rest = parts.slice(i);
   // Deprecated `/watch/` path prefix.
   let watchPath = false;
   if (rest[0] === 'watch') {
@@ -61,9 +78,8 @@ export function requestInfo(method: string, pathname: string, query: URLSearchPa
   let namespace = '';
   if (rest[0] === 'namespaces' && rest.length >= 2) {
     namespace = rest[1];
-    if (rest.length === 2) {
-      // /namespaces/{name} is the namespace object itself.
-      rest = ['namespaces', rest[1]];
+    if (rest.length === 2 || NAMESPACE_SUBRESOURCES.has(rest[2])) {
+      // /namespaces/{name}[/status|/finalize] is the namespace object itself.
       namespace = '';
     } else {
       rest = rest.slice(2);

@@ -6,9 +6,10 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { builtinCatalogue, type Catalogue } from '../api/catalogue.js';
-import { StatusError, Unauthorized } from '../api/errors.js';
+import { BadRequest, MethodNotAllowed, StatusError, Unauthorized } from '../api/errors.js';
 import type { Store } from '../store/types.js';
 import type { KObject } from '../api/types.js';
 import { createAdminOnlyAuthorizer, createAuthenticator, type Authorizer, type UserInfo } from './auth/index.js';
@@ -28,6 +29,43 @@ import { OpenAPICache } from '../api/openapi/index.js';
 import { startCompactor } from './compactor.js';
 import { startCrdController } from './crd/controller.js';
 import type { ApiContext, RequestScope } from './context.js';
+
+/** Go's http.DefaultMaxHeaderBytes: the request line and headers together. */
+export const MAX_HEADER_BYTES = 1 << 20;
+
+const HEALTH_PATH = /^\/(healthz|livez|readyz)(\/|$)/;
+
+/**
+ * The URL of a request — origin-form (`/path?query`) as sent, or absolute-form
+ * (`https://host/path`), which HTTP/1.1 servers must accept too — and its path exactly as
+ * the client wrote it. URL parsing resolves `.`/`..` segments; Go's server does not, so
+ * `configmaps/..` names an object called "..", never the namespace above it.
+ */
+function requestTarget(raw: string): { url: URL; path: string } {
+  const m = /^(?:https?:\/\/[^/?#]*)?(\/[^?#]*)/i.exec(raw);
+  if (m) {
+    try {
+      return { url: new URL(`https://skiff.local${raw.slice(m[0].length - m[1].length)}`), path: m[1] };
+    } catch {
+      // fall through
+    }
+  }
+  throw new BadRequest(`invalid request URI ${JSON.stringify(raw.length > 200 ? raw.slice(0, 200) + '…' : raw)}`);
+}
+
+/** The Status for a request Node's HTTP parser refused. */
+function clientErrorStatus(err: NodeJS.ErrnoException): StatusError {
+  if (err.code === 'HPE_HEADER_OVERFLOW') return new StatusError(431, 'RequestHeaderFieldsTooLarge', `request header fields too large: the request line and headers are limited to ${MAX_HEADER_BYTES} bytes`);
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return new StatusError(408, 'Timeout', 'the client did not send a complete request in time');
+  return new BadRequest(`malformed HTTP request: ${err.message.replace(/[\r\n]/g, ' ')}`);
+}
+
+/** A whole HTTP/1.1 response carrying `err` as a Status, for writing straight to a socket. */
+function rawStatusResponse(err: StatusError): string {
+  const body = JSON.stringify(err.toStatus());
+  const reason = { 400: 'Bad Request', 405: 'Method Not Allowed', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' }[err.code as 400] ?? 'Error';
+  return `HTTP/1.1 ${err.code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-cache, private\r\nConnection: close\r\n\r\n${body}`;
+}
 
 export interface ApiServerOptions {
   store: Store;
@@ -95,14 +133,24 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = process.hrtime.bigint();
-    const url = new URL(req.url ?? '/', 'https://skiff.local');
-    const scope: RequestScope = { req, res, url, user: { username: 'system:anonymous', groups: ['system:unauthenticated'] }, warnings: [] };
-    const info = requestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
-    res.on('finish', () => metrics.observe(scope, info.verb, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+    const method = req.method ?? 'GET';
+    const scope: RequestScope = { req, res, url: new URL('https://skiff.local/'), user: { username: 'system:anonymous', groups: ['system:unauthenticated'] }, warnings: [] };
+    let verb = method.toLowerCase();
+    res.on('finish', () => metrics.observe(scope, verb, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
     try {
+      // Everything that looks at what the client sent is inside the try: a bad request is a Status, never a crash.
+      if (req.httpVersionMajor === 1 && req.httpVersionMinor >= 1 && req.headers.host === undefined) throw new BadRequest('missing required Host header');
+      const target = requestTarget(req.url ?? '/');
+      scope.url = target.url;
+      const info = requestInfo(method, target.path, scope.url.searchParams);
+      verb = info.verb;
       const user = authenticator.authenticate(req);
       if (user) scope.user = user;
       if (!info.resourceRequest) {
+        // Discovery, OpenAPI, version and metrics are read-only; health checks answer any method, as upstream's do.
+        if (method !== 'GET' && method !== 'HEAD' && !HEALTH_PATH.test(info.path)) {
+          throw new MethodNotAllowed('the server does not allow this method on the requested resource');
+        }
         await handleNonResource(api, scope, info, { ready: () => ready, version, authenticated: user !== undefined });
         return;
       }
@@ -110,8 +158,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       await handleResourceRequest(api, scope, info);
     } catch (err) {
       const status = toStatusError(err);
-      if (!(err instanceof StatusError)) logger.error({ err, method: req.method, path: url.pathname }, 'request failed');
+      if (!(err instanceof StatusError)) logger.error({ err, method, path: scope.url.pathname }, 'request failed');
       if (res.headersSent) { res.end(); return; }
+      // A body not read to its end (refused as too large, or before it was read) is not drained:
+      // the connection closes after the answer, as Go's server does past its small discard limit.
+      if (!req.complete) res.setHeader('Connection', 'close');
       writeStatus(res, status);
     }
   };
@@ -121,8 +172,33 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     requestCert: true, rejectUnauthorized: false,
     // Keep-alive connections from controllers and kubectl stay open between requests.
     keepAliveTimeout: 65_000,
-  }, (req, res) => { void handle(req, res); });
-  server.on('clientError', (_err, socket) => { socket.destroy(); });
+    // Go's http.DefaultMaxHeaderBytes, which kube-apiserver keeps: long selectors in URLs work.
+    maxHeaderSize: MAX_HEADER_BYTES,
+    // Node would answer a missing Host with a bare 400 of its own; the handler answers it with a Status.
+    requireHostHeader: false,
+  }, (req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      // Only a bug in the error path itself gets here; never let it take the process down.
+      logger.error({ err }, 'request handler failed');
+      if (!res.headersSent) writeStatus(res, toStatusError(err));
+      else res.destroy();
+    });
+  });
+  // Requests Node's parser refuses (bad method, header overflow, malformed framing) get a Status too.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    // A response already under way on this socket (its body broke mid-read) cannot be followed by another.
+    const responding = (socket as Duplex & { _httpMessage?: unknown })._httpMessage != null;
+    if (err.code === 'ECONNRESET' || !socket.writable || responding) {
+      socket.destroy();
+      return;
+    }
+    socket.end(rawStatusResponse(clientErrorStatus(err)));
+  });
+  server.on('tlsClientError', () => { /* a failed handshake only concerns that connection */ });
+  // CONNECT is not a proxy request here; Node hands it over raw, so answer it as Go's server would route it: 405.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    socket.end(rawStatusResponse(new MethodNotAllowed('the server does not allow this method on the requested resource')));
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

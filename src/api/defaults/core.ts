@@ -29,6 +29,10 @@ export function defaultSecret(obj: KObject): void {
 }
 
 export function defaultNamespace(obj: KObject): void {
+  // SetDefaults_Namespace: every named namespace carries its name as a label, so namespace
+  // selectors can pick namespaces by name; rewritten on every write.
+  const name = obj.metadata?.name;
+  if (name) obj.metadata!.labels = { ...obj.metadata!.labels, 'kubernetes.io/metadata.name': name };
   const spec = ensureObj(obj as Obj, 'spec');
   setDefault(spec, 'finalizers', ['kubernetes']);
   const status = ensureObj(obj as Obj, 'status');

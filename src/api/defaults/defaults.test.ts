@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { builtinCatalogue } from '../catalogue.js';
 import type { KObject } from '../types.js';
-import { defaultPullPolicy } from './pod.js';
+import { defaultPullPolicy, podQOSClass, quantityNanos } from './pod.js';
 
 const catalogue = builtinCatalogue();
 const applyDefaults = (group: string, kind: string, obj: KObject): KObject => {
@@ -79,5 +79,36 @@ test('service, secret, namespace and claim defaults', () => {
   const ns = applyDefaults('', 'Namespace', {});
   assert.deepEqual(ns.spec, { finalizers: ['kubernetes'] });
   assert.deepEqual(ns.status, { phase: 'Active' });
+  assert.equal(ns.metadata?.labels, undefined);
+  const named = applyDefaults('', 'Namespace', { metadata: { name: 'team-a', labels: { x: 'y', 'kubernetes.io/metadata.name': 'other' } } });
+  assert.deepEqual(named.metadata?.labels, { x: 'y', 'kubernetes.io/metadata.name': 'team-a' });
   assert.equal((applyDefaults('', 'PersistentVolumeClaim', { spec: {} }).spec as any).volumeMode, 'Filesystem');
+});
+
+test('a new pod starts Pending with its QoS class; an existing status is kept', () => {
+  const pod = applyDefaults('', 'Pod', { spec: { containers: [{ name: 'a', image: 'nginx:1.25' }] } });
+  assert.deepEqual(pod.status, { phase: 'Pending', qosClass: 'BestEffort' });
+  const running = applyDefaults('', 'Pod', { spec: { containers: [{ name: 'a', image: 'nginx:1.25' }] }, status: { phase: 'Running', qosClass: 'Burstable' } });
+  assert.deepEqual(running.status, { phase: 'Running', qosClass: 'Burstable' });
+});
+
+test('quantities compare exactly across suffixes', () => {
+  assert.equal(quantityNanos('1000m'), quantityNanos('1'));
+  assert.equal(quantityNanos('0.1'), quantityNanos('100m'));
+  assert.equal(quantityNanos('1024Mi'), quantityNanos('1Gi'));
+  assert.equal(quantityNanos('1e3'), quantityNanos('1k'));
+  assert.equal(quantityNanos('1.5Gi'), 1610612736_000_000_000n);
+  assert.equal(quantityNanos(2), 2_000_000_000n);
+  assert.equal(quantityNanos('abc'), undefined);
+  assert.equal(quantityNanos(''), undefined);
+});
+
+test('QoS classes as GetPodQOS computes them', () => {
+  const c = (resources?: object) => ({ name: 'c', ...(resources ? { resources } : {}) });
+  assert.equal(podQOSClass({ containers: [c()] }), 'BestEffort');
+  assert.equal(podQOSClass({ containers: [c({ limits: { cpu: '1', memory: '1Gi' } })] }), 'Guaranteed');
+  assert.equal(podQOSClass({ containers: [c({ limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '1000m', memory: '1024Mi' } })] }), 'Guaranteed');
+  assert.equal(podQOSClass({ containers: [c({ limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '500m' } })] }), 'Burstable');
+  assert.equal(podQOSClass({ containers: [c({ requests: { cpu: '500m' } })] }), 'Burstable');
+  assert.equal(podQOSClass({ containers: [c({ limits: { cpu: '1', memory: '1Gi' } }), c()] }), 'Burstable');
 });

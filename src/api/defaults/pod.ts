@@ -104,9 +104,64 @@ export function defaultPodSpec(spec: Obj): void {
   for (const v of objects(spec.volumes)) defaultVolume(v);
 }
 
-/** Pod: spec defaults plus pod-level status defaults. */
+const DECIMAL_SUFFIX: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const BINARY_SUFFIX: Record<string, bigint> = { Ki: 1n << 10n, Mi: 1n << 20n, Gi: 1n << 30n, Ti: 1n << 40n, Pi: 1n << 50n, Ei: 1n << 60n };
+
+/** A resource quantity in nano-units, exact (BigInt), for comparisons; undefined if malformed. */
+export function quantityNanos(q: unknown): bigint | undefined {
+  const text = typeof q === 'number' ? String(q) : q;
+  if (typeof text !== 'string') return undefined;
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei)|([numkMGTPE]?))$/.exec(text.trim());
+  if (!m || (m[2] === '' && !m[3])) return undefined;
+  const [, sign, whole, frac = '', exp, binary, decimal] = m;
+  // digits × 10^(scale) nano-units, with scale counting the fraction digits.
+  let digits = BigInt((whole || '0') + frac);
+  let scale = 9 - frac.length + (exp ? Number(exp.slice(1)) : DECIMAL_SUFFIX[decimal ?? ''] ?? 0);
+  if (binary) digits *= BINARY_SUFFIX[binary]!;
+  const value = scale >= 0 ? digits * 10n ** BigInt(scale) : digits / 10n ** BigInt(-scale);
+  return sign === '-' ? -value : value;
+}
+
+/**
+ * The pod's QoS class from its containers' cpu and memory requests and limits, as
+ * upstream's GetPodQOS: nothing set → BestEffort; every container limiting both with
+ * requests equal to limits → Guaranteed; anything else → Burstable.
+ */
+export function podQOSClass(spec: Obj): 'BestEffort' | 'Burstable' | 'Guaranteed' {
+  const requests = new Map<string, bigint>();
+  const limits = new Map<string, bigint>();
+  let guaranteed = true;
+  for (const c of [...objects(spec.containers), ...objects(spec.initContainers)]) {
+    const resources = (c.resources ?? {}) as Obj;
+    const cLimits = (resources.limits ?? {}) as Obj;
+    // Requests not given default to the limits (SetDefaults_Pod), so count them as such.
+    const cRequests = { ...cLimits, ...((resources.requests ?? {}) as Obj) };
+    for (const name of ['cpu', 'memory']) {
+      const r = quantityNanos(cRequests[name]);
+      if (r !== undefined && r !== 0n) requests.set(name, (requests.get(name) ?? 0n) + r);
+    }
+    let limited = 0;
+    for (const name of ['cpu', 'memory']) {
+      const l = quantityNanos(cLimits[name]);
+      if (l !== undefined && l !== 0n) { limits.set(name, (limits.get(name) ?? 0n) + l); limited++; }
+    }
+    if (limited < 2) guaranteed = false;
+  }
+  if (requests.size === 0 && limits.size === 0) return 'BestEffort';
+  if (guaranteed) for (const [name, r] of requests) if (limits.get(name) !== r) guaranteed = false;
+  return guaranteed && requests.size === limits.size ? 'Guaranteed' : 'Burstable';
+}
+
+/**
+ * Pod: spec defaults, and the status a new pod starts with (the pod strategy's
+ * PrepareForCreate: phase Pending and its QoS class). Later writes keep their status.
+ */
 export function defaultPod(obj: Obj): void {
-  defaultPodSpec(ensureObj(obj, 'spec'));
+  const spec = ensureObj(obj, 'spec');
+  defaultPodSpec(spec);
+  const status = ensureObj(obj, 'status');
+  setDefault(status, 'phase', 'Pending');
+  setDefault(status, 'qosClass', podQOSClass(spec));
 }
 
 /** `spec.template.spec` of a workload, if there is a template. */

@@ -23,6 +23,8 @@ export function coreTypes(): ResourceType[] {
     {
       group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', singular: 'namespace', namespaced: false, shortNames: ['ns'],
       schemaRef: `${C}.Namespace`, subresources: { status: true },
+      // Upstream's namespace registry has no DeleteCollection: `DELETE /api/v1/namespaces` is a 405.
+      verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
       selectableFields: fields('status.phase'),
       defaulter: defaultNamespace, validator: metaAnd({ namespaced: false, nameRule: nameIsDNSLabel, rest: validateNamespace }),
     },

@@ -144,20 +144,3 @@ test('applyDefaults fills missing fields through refs and replaces non-nullable 
   (a.o.a as number[]).push(1);
   assert.deepEqual(b.o, { a: [] }, 'defaults are copied, never shared');
 });
-
-test('a pod with three containers is checked in tens of microseconds', () => {
-  const p = samplePod();
-  const run = () => {
-    validateValue(p, pod, definitions);
-    findUnknownFields(p, pod, definitions);
-    applyDefaults(p, pod, definitions);
-  };
-  for (let i = 0; i < 200; i++) run();
-  const n = 2000;
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) run();
-  const micros = Number(process.hrtime.bigint() - t0) / 1000 / n;
-  // Generous bound for a shared CI machine; typical is well under 20µs.
-  process.stdout.write(`# pod check: ${micros.toFixed(1)}µs\n`);
-  assert.ok(micros < 150, `took ${micros.toFixed(1)}µs per object`);
-});

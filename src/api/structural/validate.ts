@@ -46,6 +46,9 @@ function kindOf(v: unknown): string {
   }
 }
 
+/** What resource.ParseQuantity accepts: a signed decimal number, then a binary-SI, decimal-SI or exponent suffix. */
+const QUANTITY = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+|[KMGTPE]i|[numkMGTPE])?$/;
+
 // Compiled patterns, keyed by the (immutable) schema node that declares them.
 const patterns = new WeakMap<Schema, RegExp | null>();
 function patternOf(s: Schema): RegExp | null {
@@ -61,13 +64,24 @@ function patternOf(s: Schema): RegExp | null {
   return re;
 }
 
+/**
+ * Past this many errors a document is plainly wrong; walking on would only let a hostile
+ * 3 MiB body (half a million bad items) hold the event loop for seconds.
+ */
+const MAX_ERRORS = 1000;
+
 function walk(w: Walk, value: unknown, schema: Schema): void {
+  if (w.errors.length >= MAX_ERRORS) return;
   const special = specialRef(schema);
   const s = deref(schema, w.defs);
   const kind = kindOf(value);
 
   if (special === 'quantity') {
     if (kind !== 'string' && kind !== 'integer' && kind !== 'number' && !(kind === 'null' && s?.nullable)) typeError(w, 'string', kind);
+    // resource.Quantity's UnmarshalJSON refuses text ParseQuantity cannot read.
+    else if (kind === 'string' && !QUANTITY.test(value as string)) {
+      w.errors.push(fieldErrors.typeInvalid(here(w), value, "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"));
+    }
     return;
   }
   if (!s) return;
@@ -116,7 +130,15 @@ function checkString(w: Walk, v: string, s: Schema): void {
   if (s.format && !checkFormat(s.format, v)) w.errors.push(fieldErrors.typeInvalid(here(w), v, `${name(w)} in body must be of type ${s.format}: ${JSON.stringify(v)}`));
 }
 
+/** Go's fixed-size integers: a value outside the range does not decode at all upstream. */
+const INT_RANGES: Record<string, [number, number]> = { int32: [-2147483648, 2147483647], int64: [-9223372036854775808, 9223372036854775807] };
+
 function checkNumber(w: Walk, v: number, s: Schema): void {
+  const range = s.format ? INT_RANGES[s.format] : undefined;
+  if (range && (v < range[0] || v > range[1])) {
+    w.errors.push(fieldErrors.typeInvalid(here(w), v, `${name(w)} in body must be of type ${s.format}: ${v}`));
+    return;
+  }
   if (s.maximum !== undefined) {
     if (s.exclusiveMaximum ? v >= s.maximum : v > s.maximum) {
       const how = s.exclusiveMaximum ? 'less than' : 'less than or equal to';
@@ -135,14 +157,16 @@ function checkArray(w: Walk, v: unknown[], s: Schema): void {
   if (s.maxItems !== undefined && v.length > s.maxItems) w.errors.push(fieldErrors.tooMany(here(w), v.length, s.maxItems));
   if (s.minItems !== undefined && v.length < s.minItems) w.errors.push(fieldErrors.invalid(here(w), v, `${name(w)} in body should have at least ${s.minItems} items`));
   if (s.uniqueItems && hasDuplicates(v)) w.errors.push(fieldErrors.invalid(here(w), v, `${name(w)} in body shouldn't contain duplicates`));
+  if (s.items) {
+    for (let i = 0; i < v.length; i++) {
+      w.stack.push(i);
+      walk(w, v[i], s.items);
+      w.stack.pop();
+    }
+  }
+  // Uniqueness after the items, as upstream runs ValidateListSetsAndMaps after the OpenAPI walk.
   const listType = s['x-kubernetes-list-type'];
   if (listType === 'set' || listType === 'map') checkListUniqueness(w, v, listType, s['x-kubernetes-list-map-keys'] ?? []);
-  if (!s.items) return;
-  for (let i = 0; i < v.length; i++) {
-    w.stack.push(i);
-    walk(w, v[i], s.items);
-    w.stack.pop();
-  }
 }
 
 function checkObject(w: Walk, v: Record<string, unknown>, s: Schema): void {
@@ -193,6 +217,7 @@ function checkListUniqueness(w: Walk, v: unknown[], listType: 'set' | 'map', key
       shown = k;
     }
     if (seen.has(id)) {
+      if (w.errors.length >= MAX_ERRORS) return;
       w.stack.push(i);
       w.errors.push(fieldErrors.duplicate(here(w), shown));
       w.stack.pop();

@@ -53,6 +53,11 @@ export function validateObjectMeta(obj: KObject, rules: MetaRules, old?: KObject
   const errs: FieldError[] = [];
   if (!meta.name && !meta.generateName) errs.push(required('metadata.name', 'name or generateName is required'));
   if (meta.name) errs.push(...invalidEach('metadata.name', meta.name, rules.nameRule(meta.name)));
+  // As upstream's ValidateObjectMeta: generateName is a name prefix, checked with a trailing dash masked.
+  if (meta.generateName) {
+    const prefix = meta.generateName.length > 1 && meta.generateName.endsWith('-') ? `${meta.generateName.slice(0, -1)}a` : meta.generateName;
+    errs.push(...invalidEach('metadata.generateName', meta.generateName, rules.nameRule(prefix)));
+  }
   if (!rules.namespaced && meta.namespace) errs.push(forbidden('metadata.namespace', 'not allowed on this type'));
   errs.push(...validateLabels(meta.labels, 'metadata.labels'));
   errs.push(...validateAnnotations(meta.annotations, 'metadata.annotations'));

@@ -10,10 +10,11 @@ import type { ResourceRequestInfo } from '../request-info.js';
 import { deleteObject, parseDeleteOptions } from '../registry/deletion.js';
 import type { PatchType } from '../registry/checks.js';
 import { defaultFieldManager, type FieldValidation, type WriteContext } from '../registry/service.js';
-import { parseFieldSelector } from '../selectors/fields.js';
+import { parseFieldSelector, parseFieldSelectorForName } from '../selectors/fields.js';
 import { parseLabelSelector } from '../selectors/labels.js';
+import { validateListOptions } from '../selectors/list-options.js';
 import type { ApiContext, RequestScope } from '../context.js';
-import { send, sendList, sendObject } from './respond.js';
+import { send, sendList, sendObject, serveList } from './respond.js';
 import { serveWatch } from './watch.js';
 import { handleScale } from './scale.js';
 import { handleVirtual } from './virtual.js';
@@ -30,6 +31,9 @@ const PATCH_TYPES: Record<string, PatchType> = {
 export function notFoundResource(): StatusError {
   return new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
 }
+
+/** Core kinds whose registry sets ReturnDeletedObject: DELETE answers with the object, not a Status. */
+const RETURNS_DELETED_OBJECT = new Set(['pods', 'services', 'serviceaccounts', 'namespaces', 'persistentvolumes', 'persistentvolumeclaims']);
 
 function writeContext(api: ApiContext, scope: RequestScope): WriteContext {
   const q = scope.url.searchParams;
@@ -82,6 +86,10 @@ export async function handleResourceRequest(api: ApiContext, scope: RequestScope
   if (!info.subresource && !verbs.includes(verb as (typeof ALL_VERBS)[number])) {
     throw new MethodNotAllowed('the server does not allow this method on the requested resource');
   }
+  // Collections take POST, GET and DELETE; objects GET, PUT, PATCH and DELETE (upstream's routes).
+  if (!info.subresource && ((verb === 'create' && info.name) || ((verb === 'update' || verb === 'patch') && !info.name))) {
+    throw new MethodNotAllowed('the server does not allow this method on the requested resource');
+  }
   if (info.subresource && !['get', 'update', 'patch'].includes(verb)) {
     throw new MethodNotAllowed('the server does not allow this method on the requested resource');
   }
@@ -109,9 +117,8 @@ export async function handleResourceRequest(api: ApiContext, scope: RequestScope
     }
     case 'list': {
       const rvm = q.get('resourceVersionMatch') ?? undefined;
-      if (rvm && !q.get('resourceVersion')) throw new StatusError(422, 'Invalid', 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided', { kind: 'ListOptions', group: 'meta.k8s.io', causes: [{ reason: 'FieldValueForbidden', message: 'Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided', field: 'resourceVersionMatch' }] });
-      if (boolParam(q, 'sendInitialEvents')) throw new StatusError(422, 'Invalid', 'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list', { kind: 'ListOptions', group: 'meta.k8s.io', causes: [{ reason: 'FieldValueForbidden', message: 'Forbidden: sendInitialEvents is forbidden for list', field: 'sendInitialEvents' }] });
-      const list = await api.service.storage.list(rt, ns, {
+      validateListOptions(q, false);
+      return serveList(api, scope, rt, ns, {
         labelSelector: parseLabelSelector(q.get('labelSelector') ?? undefined),
         fieldSelector: parseFieldSelector(q.get('fieldSelector') ?? undefined, rt),
         limit: intParam(q, 'limit'),
@@ -119,13 +126,14 @@ export async function handleResourceRequest(api: ApiContext, scope: RequestScope
         resourceVersion: q.get('resourceVersion') ?? undefined,
         resourceVersionMatch: rvm,
       });
-      return sendList(api, scope, rt, list);
     }
     case 'watch': {
+      validateListOptions(q, true);
       return serveWatch(api, scope, rt, {
         namespace: ns,
         labelSelector: parseLabelSelector(q.get('labelSelector') ?? undefined),
-        fieldSelector: parseFieldSelector(q.get('fieldSelector') ?? undefined, rt),
+        // A watch of one object (`…/configmaps/x?watch=true`) selects it by name.
+        fieldSelector: parseFieldSelectorForName(q.get('fieldSelector') ?? undefined, rt, info.name),
         resourceVersion: q.get('resourceVersion') ?? undefined,
         timeoutSeconds: intParam(q, 'timeoutSeconds'),
         allowBookmarks: boolParam(q, 'allowWatchBookmarks'),
@@ -169,13 +177,27 @@ export async function handleResourceRequest(api: ApiContext, scope: RequestScope
       const policy = q.get('propagationPolicy');
       if (policy) options.propagationPolicy = parseDeleteOptions({ propagationPolicy: policy }).propagationPolicy;
       const result = await deleteObject(api.service.storage, rt, ns, info.name, options, api.clock());
-      return sendObject(api, scope, rt, result.deleted ? 200 : 202, result.object);
+      // As the generic registry (endpoints/handlers/delete.go, registry/store.go): a finished
+      // deletion answers with a Status unless the kind sets ReturnDeletedObject; 202 only
+      // when orphanDependents=false was asked for and the object is still there.
+      if (result.deleted && !(rt.group === '' && RETURNS_DELETED_OBJECT.has(rt.plural))) {
+        const details: Record<string, unknown> = { name: result.object.metadata?.name, kind: rt.plural, uid: result.object.metadata?.uid };
+        if (rt.group) details.group = rt.group;
+        return send(scope, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details });
+      }
+      return sendObject(api, scope, rt, !result.deleted && options.orphanDependents === false ? 202 : 200, result.object);
     }
     case 'deletecollection': {
+      validateListOptions(q, false);
       const raw = await readBody(scope.req);
       const options = parseDeleteOptions(raw.length ? decodeBody(raw, scope.req.headers['content-type']) : undefined);
       const ctx = writeContext(api, scope);
       if (ctx.dryRun) options.dryRun = ['All'];
+      // The same DeleteOptions query parameters as a single delete.
+      const collectionGrace = intParam(q, 'gracePeriodSeconds');
+      if (collectionGrace !== undefined) options.gracePeriodSeconds = collectionGrace;
+      const collectionPolicy = q.get('propagationPolicy');
+      if (collectionPolicy) options.propagationPolicy = parseDeleteOptions({ propagationPolicy: collectionPolicy }).propagationPolicy;
       const list = await api.service.storage.list(rt, ns, {
         labelSelector: parseLabelSelector(q.get('labelSelector') ?? undefined),
         fieldSelector: parseFieldSelector(q.get('fieldSelector') ?? undefined, rt),

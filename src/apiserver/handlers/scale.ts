@@ -2,7 +2,7 @@
  * The scale subresource (autoscaling/v1 Scale) over any kind that declares one: built-in
  * workloads and custom resources alike read and write replicas through JSON paths.
  */
-import { BadRequest, Conflict, StatusError } from '../../api/errors.js';
+import { BadRequest, Conflict, Invalid, StatusError } from '../../api/errors.js';
 import type { KObject, ResourceType, ScaleSubresource } from '../../api/types.js';
 import { mediaType, readBody, decodeBody } from '../http.js';
 import type { ResourceRequestInfo } from '../request-info.js';
@@ -67,18 +67,38 @@ export async function handleScale(api: ApiContext, scope: RequestScope, rt: Reso
     patchBody = decodeBody(await readBody(scope.req), 'application/json');
   } else {
     putBody = (await readJson()) as KObject;
-    if (!putBody || typeof putBody !== 'object') throw new BadRequest('expected a Scale object');
+    if (!putBody || typeof putBody !== 'object' || Array.isArray(putBody)) throw new BadRequest('expected a Scale object');
+    // Wrong JSON types are the decoder's 400 upstream (Scale is a typed struct), as for any built-in body.
+    const putSpec = (putBody as { spec?: unknown }).spec;
+    const putReplicas = (putSpec as { replicas?: unknown } | undefined)?.replicas;
+    if ((putSpec !== undefined && putSpec !== null && (typeof putSpec !== 'object' || Array.isArray(putSpec))) || (putReplicas !== undefined && putReplicas !== null && typeof putReplicas !== 'number')) {
+      throw new BadRequest(`Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal ${Array.isArray(putReplicas ?? putSpec) ? 'array' : typeof (putReplicas ?? putSpec)} into Go struct field Scale.spec${putReplicas !== undefined ? '.replicas' : ''} of type ${putReplicas !== undefined ? 'int32' : 'v1.ScaleSpec'}`);
+    }
+    // The update handler's checkName (endpoints/handlers/rest.go): the body names the object on the URL.
+    const putMeta = (putBody as { metadata?: unknown }).metadata;
+    const putName = putMeta && typeof putMeta === 'object' ? (putMeta as { name?: unknown }).name : undefined;
+    if (putName !== info.name) throw new BadRequest(`the name of the object (${typeof putName === 'string' ? putName : ''}) does not match the name on the URL (${info.name})`);
+    const putNamespace = (putMeta as { namespace?: unknown }).namespace;
+    if (typeof putNamespace === 'string' && putNamespace && putNamespace !== info.namespace) {
+      throw new BadRequest(`the namespace of the object (${putNamespace}) does not match the namespace on the request (${info.namespace})`);
+    }
   }
   const scaleType = { ...rt, kind: 'Scale', group: 'autoscaling', version: 'v1', plural: rt.plural, custom: true } as ResourceType;
   const result = await api.service.storage.update(rt, info.namespace, info.name, (current) => {
     const scale = scaleOf(rt, spec, current);
     const desired = patchType ? api.service.patchPlain(scaleType, patchType, scale, patchBody) : putBody!;
+    // A patch that leaves no Scale object (a list, a string, a spec that is not an object) must not read as "0 replicas".
+    const desiredSpec = (desired as { spec?: unknown } | null)?.spec;
+    if (desired === null || typeof desired !== 'object' || Array.isArray(desired) || (desiredSpec !== undefined && desiredSpec !== null && (typeof desiredSpec !== 'object' || Array.isArray(desiredSpec)))) {
+      throw new Invalid('', '', '', [{ reason: 'FieldValueInvalid', field: 'patch', message: `Invalid value: ${JSON.stringify(JSON.stringify(desired))}: json: cannot unmarshal ${Array.isArray(desired) ? 'array' : typeof desired} into Go value of type v1.Scale` }]);
+    }
     const rv = desired.metadata?.resourceVersion;
     if (rv && rv !== current.metadata!.resourceVersion) throw new Conflict(rt.plural, rt.group, info.name);
-    const replicas = (desired.spec as { replicas?: unknown } | undefined)?.replicas;
+    // Scale.spec.replicas is `omitempty`: a PUT of zero replicas arrives without the field.
+    const replicas = (desired.spec as { replicas?: unknown } | undefined)?.replicas ?? 0;
     if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
-      throw new StatusError(422, 'Invalid', `Scale.autoscaling "${info.name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas ?? null)}: must be greater than or equal to 0`, {
-        name: info.name, group: 'autoscaling', kind: 'Scale', causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(replicas ?? null)}: must be greater than or equal to 0`, field: 'spec.replicas' }],
+      throw new StatusError(422, 'Invalid', `Scale.autoscaling "${info.name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, {
+        name: info.name, group: 'autoscaling', kind: 'Scale', causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, field: 'spec.replicas' }],
       });
     }
     const next = structuredClone(current);

@@ -15,7 +15,8 @@ interface NonResourceAttributes { path?: string; verb?: string }
 export async function handleVirtual(api: ApiContext, scope: RequestScope, rt: ResourceType, info: ResourceRequestInfo, body: unknown): Promise<void> {
   if (info.verb !== 'create') throw new NotFound(rt.plural, rt.group, info.name);
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new BadRequest('the body of the request was not a JSON object');
-  const obj = body as KObject;
+  // Decoded like any typed body: wrong kinds or JSON types are the decoder's 400.
+  const obj = api.service.decode(rt, structuredClone(body));
   const base: KObject = { kind: rt.kind, apiVersion: apiVersion(rt), metadata: { ...(obj.metadata ?? {}), creationTimestamp: null } };
   const user = scope.user;
   switch (rt.kind) {

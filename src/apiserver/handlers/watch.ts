@@ -35,6 +35,8 @@ type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export async function serveWatch(api: ApiContext, scope: RequestScope, rt: ResourceType, params: WatchParams): Promise<void> {
   const { res, req } = scope;
   const form = negotiate(req.headers.accept).form;
+  // Without selectors every event is in the selection, and the object need not be decoded.
+  const filtering = params.labelSelector.requirements.length > 0 || params.fieldSelector.requirements.length > 0;
   const matches = (obj: KObject | undefined): boolean =>
     obj !== undefined && params.labelSelector.matches(obj.metadata?.labels) && params.fieldSelector.matches(obj);
 
@@ -44,10 +46,19 @@ export async function serveWatch(api: ApiContext, scope: RequestScope, rt: Resou
   // The initial state comes from one consistent read; events follow from its revision.
   let startRevision = rv ?? 0;
   let initialItems: KObject[] = [];
+  /** Outside the Table form the initial objects are only printed: their stored text will do. */
+  let initialJson: string[] = [];
   if (initial) {
-    const list = await api.service.storage.list(rt, params.namespace, { labelSelector: params.labelSelector, fieldSelector: params.fieldSelector });
-    initialItems = list.items;
-    startRevision = Number(list.resourceVersion);
+    const options = { labelSelector: params.labelSelector, fieldSelector: params.fieldSelector };
+    if (form === 'table') {
+      const list = await api.service.storage.list(rt, params.namespace, options);
+      initialItems = list.items;
+      startRevision = Number(list.resourceVersion);
+    } else {
+      const list = await api.service.storage.listEncoded(rt, params.namespace, options);
+      initialJson = list.items;
+      startRevision = Number(list.resourceVersion);
+    }
   }
 
   res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
@@ -98,16 +109,26 @@ export async function serveWatch(api: ApiContext, scope: RequestScope, rt: Resou
   timer = setTimeout(finish, seconds * 1000);
 
   for (const obj of initialItems) write(encode('ADDED', obj));
+  // Written in pieces of about 64 KiB rather than a chunk per object.
+  let pending = '';
+  for (const json of initialJson) {
+    pending += `{"type":"ADDED","object":${json}}\n`;
+    if (pending.length >= 65_536) { write(pending); pending = ''; }
+  }
+  if (pending) write(pending);
   if (params.sendInitialEvents && params.allowBookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
 
   const prefix = listPrefix(rt, params.namespace);
   subscription = api.hub.subscribe({ prefix, fromRevision: startRevision }, {
     onEvents: (events: HubEvent[]) => {
+      // One write per batch: every chunk costs a TLS record and a syscall.
+      let out = '';
       for (const e of events) {
         if (e.revision <= lastRevision) continue;
         lastRevision = e.revision;
-        const now = e.kind === 'delete' ? false : matches(e.object);
-        const before = e.kind === 'create' ? false : matches(e.previous);
+        // Updates and deletes always have a previous state.
+        const now = e.kind === 'delete' ? false : !filtering || matches(e.object);
+        const before = e.kind === 'create' ? false : !filtering || matches(e.previous);
         let type: EventType | undefined;
         if (e.kind === 'delete') type = before ? 'DELETED' : undefined;
         else if (now && before) type = 'MODIFIED';
@@ -115,8 +136,10 @@ export async function serveWatch(api: ApiContext, scope: RequestScope, rt: Resou
         else if (before) type = 'DELETED';
         if (!type) continue;
         // A DELETED caused by leaving the selection carries the new state, as upstream.
-        write(encode(type, e.object));
+        // The event's shared line is the same text encode() would print for it.
+        out += form !== 'table' && e.line ? e.line(type) : encode(type, e.object);
       }
+      if (out) write(out);
     },
     onError: (err: Error) => {
       if (err instanceof CompactedError) {

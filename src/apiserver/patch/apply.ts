@@ -67,8 +67,9 @@ export function serverSideApply(o: ServerSideApplyOptions): ServerSideApplyResul
   let managed: Managed;
   try {
     managed = decodeManagedFields(o.live?.metadata?.managedFields);
-  } catch (err) {
-    throw new StatusError(500, '', (err as Error).message);
+  } catch {
+    // As upstream's emptyManagedFieldsOnErr: undecodable managed fields are reset, not fatal.
+    managed = decodeManagedFields(undefined);
   }
   const live = withoutManagedFields(o.live);
   const id = managerIdentifier({ manager: o.manager, operation: 'Apply', subresource: o.subresource });
@@ -115,7 +116,8 @@ function applyOnce(ctx: TypedContext, o: ServerSideApplyOptions, live: KObject, 
   try {
     set = toFieldSet(ctx, applied, o.schema);
   } catch (err) {
-    if (err instanceof TypedError) throw new StatusError(500, '', `failed to create typed patch object (${gvkString(applied.apiVersion, applied.kind)}): ${err.message}`);
+    // Upstream answers a bare 500 here (kubernetes/kubernetes#122480); it is the client's mistake.
+    if (err instanceof TypedError) throw new StatusError(400, 'BadRequest', `failed to create typed patch object (${gvkString(applied.apiVersion, applied.kind)}): ${err.message}`);
     throw err;
   }
   const ignored = ignoredSet(o.ignoredPaths);

@@ -20,7 +20,8 @@ function mergeInto(target: JsonObject, patch: JsonObject): JsonObject {
     if (pv === null) {
       delete target[key];
     } else if (isObject(pv)) {
-      const tv = target[key];
+      // Own members only: an inherited one (e.g. `__proto__`) must never be merged into.
+      const tv = Object.prototype.hasOwnProperty.call(target, key) ? target[key] : undefined;
       target[key] = mergeInto(isObject(tv) ? tv : {}, pv);
     } else {
       target[key] = deepCopy(pv);

@@ -143,10 +143,10 @@ describe('applyStrategicMergePatch', () => {
     assert.deepEqual(out, { spec: { a: { b: 1, c: 2 }, l: [3], m: { k: 1 } } });
   });
 
-  it('a delete directive without the merge key is a 500 with upstream text', () => {
+  it('a delete directive without the merge key is a 422 with upstream text (upstream: a bare 500, a client mistake here)', () => {
     assert.throws(
       () => applyStrategicMergePatch(deployment(), { spec: { template: { spec: { containers: [{ $patch: 'delete', image: 'x' }] } } } }, opts),
-      (e: unknown) => e instanceof StatusError && e.code === 500 && e.message === 'map: map[$patch:delete image:x] does not contain declared merge key: name',
+      (e: unknown) => e instanceof StatusError && e.code === 422 && e.message === 'map: map[$patch:delete image:x] does not contain declared merge key: name',
     );
   });
 

@@ -53,9 +53,13 @@ interface Ctx {
   resolve: SchemaResolver;
 }
 
-/** A plain Go error upstream (not a StatusError) reaches the client as a 500 with no reason and its bare text. */
+/**
+ * Patches that do not fit the object. Upstream answers these with a bare 500
+ * (kubernetes/kubernetes#79210); a client's mistake is a 4xx here, as the generic 422
+ * of patches that cannot be applied.
+ */
 function internal(message: string): StatusError {
-  return new StatusError(500, '', message);
+  return new StatusError(422, 'Invalid', message, {});
 }
 
 function mergeMap(ctx: Ctx, original: JsonObject | undefined, patch: JsonObject, schema: Schema | undefined): JsonObject {
@@ -278,12 +282,17 @@ function mergeSlice(ctx: Ctx, original: unknown[], patch: unknown[], itemSchema:
     orig = special.original;
     effectivePatch = special.patch;
     merged = [...orig];
+    // Index by merge key (first occurrence, as a linear search would find): lists of thousands stay linear.
+    const at = firstIndexes(merged, mergeKey);
     for (const item of effectivePatch) {
       const m = item as JsonObject;
       if (!(mergeKey in m)) throw noMergeKey(m, mergeKey);
-      const idx = merged.findIndex((o) => isObject(o) && o[mergeKey] === m[mergeKey]);
+      const idx = at.get(m[mergeKey]) ?? -1;
       if (idx >= 0) merged[idx] = mergeMap(ctx, merged[idx] as JsonObject, m, itemSchema);
-      else merged.push(mergeMap(ctx, {}, m, itemSchema));
+      else {
+        at.set(m[mergeKey], merged.length);
+        merged.push(mergeMap(ctx, {}, m, itemSchema));
+      }
     }
   }
   const { inList, notInList } = partition(merged, effectivePatch, kind === 'map' ? mergeKey : '');
@@ -317,22 +326,32 @@ function applySpecialElements(original: unknown[], patch: unknown[], mergeKey: s
 }
 
 function dedupe(list: unknown[]): unknown[] {
-  const out: unknown[] = [];
-  for (const v of list) if (!out.includes(v)) out.push(v);
-  return out;
+  return [...new Set(list)];
 }
 
 function deleteFromSlice(current: unknown[], toDelete: unknown[]): unknown[] {
-  return current.filter((v) => !toDelete.includes(v));
+  const gone = new Set(toDelete);
+  return current.filter((v) => !gone.has(v));
+}
+
+/** identity → index of its first item in `list` (Map and Set compare as `includes` does). */
+function firstIndexes(list: unknown[], mergeKey: string): Map<unknown, number> {
+  const at = new Map<unknown, number>();
+  list.forEach((v, i) => {
+    if (mergeKey && !isObject(v)) return;
+    const id = identity(v, mergeKey);
+    if (!at.has(id)) at.set(id, i);
+  });
+  return at;
 }
 
 function partition(list: unknown[], by: unknown[], mergeKey: string): { inList: unknown[]; notInList: unknown[] } {
   const inList: unknown[] = [];
   const notInList: unknown[] = [];
-  const keys = by.map((b) => identity(b, mergeKey));
+  const keys = new Set(by.map((b) => identity(b, mergeKey)));
   for (const v of list) {
     if (mergeKey && (!isObject(v) || !(mergeKey in v))) throw noMergeKey(v, mergeKey);
-    (keys.includes(identity(v, mergeKey)) ? inList : notInList).push(v);
+    (keys.has(identity(v, mergeKey)) ? inList : notInList).push(v);
   }
   return { inList, notInList };
 }
@@ -346,7 +365,8 @@ function partition(list: unknown[], by: unknown[], mergeKey: string): { inList: 
 function normalizeElementOrder(patchItems: unknown[], serverOnly: unknown[], patchOrder: unknown[], serverOrder: unknown[], mergeKey: string): unknown[] {
   const p = sortByOrder(patchItems, patchOrder, mergeKey);
   const s = sortByOrder(serverOnly, serverOrder, mergeKey);
-  const indexIn = (v: unknown) => serverOrder.findIndex((o) => identity(o, mergeKey) === identity(v, mergeKey));
+  const serverAt = identityIndexes(serverOrder, mergeKey);
+  const indexIn = (v: unknown) => serverAt.get(identity(v, mergeKey)) ?? -1;
   const out: unknown[] = [];
   let i = 0;
   let j = 0;
@@ -363,14 +383,22 @@ function normalizeElementOrder(patchItems: unknown[], serverOnly: unknown[], pat
   return out;
 }
 
+/** identity → first index in `list`, for every item (what findIndex over identities would give). */
+function identityIndexes(list: unknown[], mergeKey: string): Map<unknown, number> {
+  const at = new Map<unknown, number>();
+  list.forEach((o, i) => {
+    const id = identity(o, mergeKey);
+    if (!at.has(id)) at.set(id, i);
+  });
+  return at;
+}
+
 function sortByOrder(items: unknown[], order: unknown[], mergeKey: string): unknown[] {
   const keep: unknown[] = [];
   const toDelete: unknown[] = [];
   for (const v of items) (mergeKey && isObject(v) && v[DIRECTIVE] === 'delete' ? toDelete : keep).push(v);
-  const pos = (v: unknown) => {
-    const i = order.findIndex((o) => identity(o, mergeKey) === identity(v, mergeKey));
-    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
-  };
+  const at = identityIndexes(order, mergeKey);
+  const pos = (v: unknown) => at.get(identity(v, mergeKey)) ?? Number.MAX_SAFE_INTEGER;
   const sorted = keep.map((v, i) => ({ v, i, p: pos(v) })).sort((a, b) => a.p - b.p || a.i - b.i).map((e) => e.v);
   return [...sorted, ...toDelete];
 }

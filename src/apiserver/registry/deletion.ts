@@ -4,7 +4,7 @@
  * set) until controllers release it, and the propagation policy recorded as the
  * garbage collector's finalizers (`foregroundDeletion`, `orphan`).
  */
-import { BadRequest, Conflict } from '../../api/errors.js';
+import { BadRequest, Conflict, Invalid } from '../../api/errors.js';
 import type { KObject, ResourceType } from '../../api/types.js';
 import { pendingGracefulDeletion, timestamp } from './lifecycle.js';
 import { DELETE_OBJECT, type ObjectStorage } from './storage.js';
@@ -41,9 +41,28 @@ export function parseDeleteOptions(body: unknown): DeleteOptions {
     }
     out.propagationPolicy = o.propagationPolicy as DeleteOptions['propagationPolicy'];
   }
+  // DeleteOptions is a typed struct upstream: a value of the wrong JSON type does not decode (400).
+  const wrongType = (field: string, want: string, v: unknown): BadRequest =>
+    new BadRequest(`json: cannot unmarshal ${Array.isArray(v) ? 'array' : typeof v === 'boolean' ? 'bool' : typeof v} into Go struct field DeleteOptions.${field} of type ${want}`);
+  if (o.kind !== undefined && o.kind !== null && o.kind !== 'DeleteOptions') throw new BadRequest(`the body of the request is not a DeleteOptions: kind ${JSON.stringify(o.kind)}`);
+  if (o.orphanDependents !== undefined && o.orphanDependents !== null && typeof o.orphanDependents !== 'boolean') throw wrongType('orphanDependents', 'bool', o.orphanDependents);
   if (typeof o.orphanDependents === 'boolean') out.orphanDependents = o.orphanDependents;
-  if (o.preconditions && typeof o.preconditions === 'object') out.preconditions = o.preconditions as DeleteOptions['preconditions'];
-  if (Array.isArray(o.dryRun)) out.dryRun = o.dryRun as string[];
+  if (o.preconditions !== undefined && o.preconditions !== null) {
+    if (typeof o.preconditions !== 'object' || Array.isArray(o.preconditions)) throw wrongType('preconditions', 'v1.Preconditions', o.preconditions);
+    const pre = o.preconditions as Record<string, unknown>;
+    for (const k of ['uid', 'resourceVersion']) {
+      if (pre[k] !== undefined && pre[k] !== null && typeof pre[k] !== 'string') throw wrongType(`preconditions.${k}`, 'string', pre[k]);
+    }
+    out.preconditions = o.preconditions as DeleteOptions['preconditions'];
+  }
+  if (o.dryRun !== undefined && o.dryRun !== null) {
+    if (!Array.isArray(o.dryRun) || o.dryRun.some((d) => typeof d !== 'string')) throw wrongType('dryRun', '[]string', o.dryRun);
+    const bad = (o.dryRun as string[]).find((d) => d !== 'All');
+    if (bad !== undefined) {
+      throw new Invalid('DeleteOptions', 'meta.k8s.io', '', [{ reason: 'FieldValueNotSupported', field: 'dryRun', message: `Unsupported value: ${JSON.stringify(bad)}: supported values: "All"` }]);
+    }
+    out.dryRun = o.dryRun as string[];
+  }
   if (out.orphanDependents !== undefined && out.propagationPolicy) throw new BadRequest('DeleteOptions: orphanDependents and propagationPolicy cannot both be set');
   return out;
 }
@@ -68,6 +87,7 @@ export async function deleteObject(storage: ObjectStorage, rt: ResourceType, nam
   const dryRun = Boolean(options.dryRun?.length);
   let deleted = false;
   const result = await storage.update(rt, namespace, name, (current) => {
+    deleted = false; // this may be a retry after a lost race
     checkPreconditions(rt, current, options);
     const meta = current.metadata!;
     const finalizers = new Set(meta.finalizers ?? []);

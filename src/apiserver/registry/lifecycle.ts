@@ -22,9 +22,13 @@ export function generateName(base: string): string {
   return base.slice(0, 63 - 5) + suffix;
 }
 
-/** Kinds whose spec changes bump metadata.generation (anything with a spec, and all custom resources). */
+/** Built-in kinds with a spec whose registry strategies never set metadata.generation. */
+const NO_GENERATION = new Set(['/Service', '/Namespace', '/Node', '/PersistentVolume', '/PersistentVolumeClaim', '/LimitRange', '/ResourceQuota', 'coordination.k8s.io/Lease']);
+
+/** Kinds whose spec changes bump metadata.generation (most kinds with a spec, and all custom resources). */
 function tracksGeneration(rt: ResourceType, obj: KObject): boolean {
-  return rt.custom === true || 'spec' in obj;
+  if (rt.custom === true) return true;
+  return 'spec' in obj && !NO_GENERATION.has(`${rt.group}/${rt.kind}`);
 }
 
 /** Status set by clients on create is dropped when the kind has a status subresource (nodes keep theirs: kubelets register with it). */
@@ -59,6 +63,20 @@ export function checkKind(rt: ResourceType, obj: unknown): KObject {
   return o;
 }
 
+/**
+ * ObjectMeta's maps and lists are `omitempty` in Go, so an emptied one (e.g. the last
+ * annotation removed by a merge patch) is not stored or returned at all.
+ */
+function dropEmptyMetadata(meta: ObjectMeta): void {
+  const m = meta as Record<string, unknown>;
+  for (const key of ['labels', 'annotations', 'finalizers', 'ownerReferences', 'managedFields']) {
+    const v = m[key];
+    if (v === null || (Array.isArray(v) && v.length === 0) || (v !== undefined && typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0)) {
+      delete m[key];
+    }
+  }
+}
+
 export interface CreateContext {
   namespace: string;
   now: Date;
@@ -88,6 +106,7 @@ export function prepareForCreate(rt: ResourceType, obj: KObject, ctx: CreateCont
   if (tracksGeneration(rt, obj)) meta.generation = 1;
   else delete meta.generation;
   if (resetsStatusOnCreate(rt)) delete obj.status;
+  dropEmptyMetadata(meta);
 }
 
 export interface UpdateContext {
@@ -133,6 +152,7 @@ export function prepareForUpdate(rt: ResourceType, updated: KObject, old: KObjec
   else delete meta.deletionGracePeriodSeconds;
   if (oldMeta.generateName !== undefined && meta.generateName === undefined) meta.generateName = oldMeta.generateName;
   delete (meta as Record<string, unknown>).selfLink;
+  dropEmptyMetadata(meta);
   if (rt.subresources?.status) {
     if (old.status === undefined) delete next.status;
     else next.status = old.status;

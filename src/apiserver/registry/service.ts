@@ -50,17 +50,61 @@ export class ResourceService {
     return this.o.storage;
   }
 
-  /** Unknown-field handling per fieldValidation; custom resources are pruned in any case. */
-  private checkUnknownFields(rt: ResourceType, obj: KObject, ctx: WriteContext): void {
+  /**
+   * Unknown-field handling per fieldValidation; custom resources are pruned in any case.
+   * `decoded` marks a request body (create, update): its strict error is worded as the
+   * decoder's (transformDecodeError in endpoints/handlers/rest.go).
+   */
+  private checkUnknownFields(rt: ResourceType, obj: KObject, ctx: WriteContext, decoded = false): void {
     if (ctx.fieldValidation === 'Ignore' && !rt.custom) return;
     const unknown = this.o.checks.unknownFields(rt, obj);
     if (unknown.length) {
       if (ctx.fieldValidation === 'Strict') {
-        throw new BadRequest(`strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
+        const strict = `strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`;
+        if (!decoded) throw new BadRequest(strict);
+        const version = (obj.apiVersion ?? '').split('/').pop() ?? '';
+        throw new BadRequest(`${obj.kind ?? rt.kind} in version "${version}" cannot be handled as a ${rt.kind}: ${strict}`);
       }
       if (ctx.fieldValidation === 'Warn') for (const f of unknown) ctx.warnings.push(`unknown field "${f}"`);
     }
     if (unknown.length || rt.custom) this.o.checks.prune(rt, obj);
+  }
+
+  /**
+   * Built-in kinds decode into typed structs upstream, so a value of the wrong JSON type
+   * in a request body is the decoder's 400 (`json: cannot unmarshal string into Go struct
+   * field …`), not a 422, and it is refused before defaulting or metadata rules see it.
+   */
+  private checkDecodedTypes(rt: ResourceType, obj: KObject): void {
+    const detail = this.typeMismatch(rt, obj);
+    if (!detail) return;
+    const version = (obj.apiVersion ?? '').split('/').pop() ?? '';
+    throw new BadRequest(`${rt.kind} in version "${version}" cannot be handled as a ${rt.kind}: ${detail}`);
+  }
+
+  /** A request body as the typed decoder sees it (kind, metadata, JSON types), for bodies that are not stored (virtual kinds). */
+  decode(rt: ResourceType, body: unknown): KObject {
+    const obj = checkKind(rt, body);
+    this.checkDecodedTypes(rt, obj);
+    return obj;
+  }
+
+  /** A patch whose result has wrong JSON types is upstream's 422 on field `patch` (patch.go, DecodeInto failing). */
+  private checkPatchedTypes(rt: ResourceType, obj: KObject): void {
+    const detail = this.typeMismatch(rt, obj);
+    if (!detail) return;
+    const json = JSON.stringify(obj);
+    throw new Invalid('', '', '', [{ reason: 'FieldValueInvalid', field: 'patch', message: `Invalid value: ${JSON.stringify(json.length > 1024 ? json.slice(0, 1024) + '…' : json)}: ${detail}` }]);
+  }
+
+  /** The decoder's complaint about the first value of the wrong JSON type in a built-in object, if any. */
+  private typeMismatch(rt: ResourceType, obj: KObject): string | undefined {
+    if (rt.custom) return undefined;
+    const wrong = this.o.checks.validate(rt, obj).find((e) => e.reason === 'FieldValueTypeInvalid');
+    if (!wrong) return undefined;
+    const m = /must be of type ([\w,-]+): "(string|integer|number|boolean|array|object|null)"$/.exec(wrong.message);
+    const goKind = (t: string): string => ({ integer: 'number', boolean: 'bool' } as Record<string, string>)[t] ?? t;
+    return m ? `json: cannot unmarshal ${goKind(m[2])} into Go struct field ${rt.kind}.${wrong.field} of type ${m[1]}` : `${wrong.field}: ${wrong.message}`;
   }
 
   private validate(rt: ResourceType, obj: KObject, old?: KObject): void {
@@ -98,7 +142,8 @@ export class ResourceService {
   /** `presetFields` (from server-side apply) replaces the Update entry a create would record. */
   private async createObject(rt: ResourceType, namespace: string, body: unknown, ctx: WriteContext, presetFields: ManagedFieldsEntry[] | undefined): Promise<WriteResult> {
     const obj = checkKind(rt, body);
-    this.checkUnknownFields(rt, obj, ctx);
+    if (presetFields === undefined) this.checkDecodedTypes(rt, obj);
+    this.checkUnknownFields(rt, obj, ctx, presetFields === undefined);
     prepareForCreate(rt, obj, { namespace, now: ctx.now });
     this.defaults(rt, obj);
     try {
@@ -149,8 +194,9 @@ export class ResourceService {
 
   async update(rt: ResourceType, namespace: string, name: string, subresource: string, body: unknown, ctx: WriteContext): Promise<WriteResult> {
     const proposed = checkKind(rt, body);
+    this.checkDecodedTypes(rt, proposed);
     if (!proposed.metadata?.name) throw new BadRequest('name is required in the body of the object');
-    this.checkUnknownFields(rt, proposed, ctx);
+    this.checkUnknownFields(rt, proposed, ctx, true);
     const result = await this.o.storage.update(rt, namespace, name, (current) => this.successor(rt, structuredClone(proposed), current, subresource, ctx, ctx.fieldManager), { dryRun: ctx.dryRun });
     return { object: result.object, created: false };
   }
@@ -159,6 +205,7 @@ export class ResourceService {
     if (type === 'apply') return this.apply(rt, namespace, name, subresource, patch, ctx);
     const result = await this.o.storage.update(rt, namespace, name, (current) => {
       const patched = checkKind(rt, this.o.patcher.patch(rt, type, current, patch));
+      this.checkPatchedTypes(rt, patched);
       this.checkUnknownFields(rt, patched, ctx);
       return this.successor(rt, patched, current, subresource, ctx, ctx.fieldManager);
     }, { dryRun: ctx.dryRun });
@@ -170,6 +217,7 @@ export class ResourceService {
       throw new Invalid('PatchOptions', 'meta.k8s.io', '', [{ reason: 'FieldValueRequired', field: 'fieldManager', message: 'Required value: is required for apply patch' }]);
     }
     const applied = checkKind(rt, patch);
+    this.checkDecodedTypes(rt, applied);
     if (applied.metadata?.name !== undefined && applied.metadata.name !== name) {
       throw new BadRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
     }

@@ -20,8 +20,21 @@ export interface FieldSelector {
   exactName?: string;
 }
 
+/** apimachinery's fields.UnescapeValue: only `\\`, `\,` and `\=` are escapes, and `,`/`=` must be escaped. */
 function unescape(value: string): string {
-  return value.replace(/\\(.)/g, '$1');
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (c === '\\') {
+      const next = value[i + 1];
+      if (next !== '\\' && next !== ',' && next !== '=') throw new BadRequest(`invalid field selector: invalid escape sequence: \\${next ?? ''}`);
+      out += next;
+      i++;
+    } else if (c === ',' || c === '=') {
+      throw new BadRequest(`invalid field selector: unescaped character in value: ${c}`);
+    } else out += c;
+  }
+  return out;
 }
 
 /** Splits on unescaped commas. */
@@ -41,10 +54,16 @@ function splitTerms(input: string): string[] {
   return out;
 }
 
+/** The kind's getter for `field`; own entries only, so `constructor` or `toString` are not fields. */
+function selectableField(rt: Pick<ResourceType, 'selectableFields'>, field: string): ((obj: KObject) => string | undefined) | undefined {
+  const fields = rt.selectableFields;
+  return fields && Object.prototype.hasOwnProperty.call(fields, field) ? fields[field] : undefined;
+}
+
 export function fieldValue(obj: KObject, field: string, rt: Pick<ResourceType, 'selectableFields'>): string | undefined {
   if (field === 'metadata.name') return obj.metadata?.name ?? '';
   if (field === 'metadata.namespace') return obj.metadata?.namespace ?? '';
-  const getter = rt.selectableFields?.[field];
+  const getter = selectableField(rt, field);
   return getter ? getter(obj) ?? '' : undefined;
 }
 
@@ -53,10 +72,11 @@ export function parseFieldSelector(input: string | undefined, rt: Pick<ResourceT
   const requirements: FieldRequirement[] = [];
   for (const raw of splitTerms(input)) {
     const term = raw.trim();
+    if (term === '') continue; // upstream skips empty terms (`a=b,`)
     const m = /^([^=!\s]+)\s*(==|=|!=)\s*(.*)$/.exec(term);
     if (!m) throw new BadRequest(`invalid selector: '${input}'; can't understand '${term}'`);
     const field = m[1];
-    if (field !== 'metadata.name' && field !== 'metadata.namespace' && !rt.selectableFields?.[field]) {
+    if (field !== 'metadata.name' && field !== 'metadata.namespace' && !selectableField(rt, field)) {
       throw new BadRequest(`field label not supported: ${field}`);
     }
     requirements.push({ field, op: m[2] === '!=' ? '!=' : '=', value: unescape(m[3]) });
@@ -70,4 +90,20 @@ export function parseFieldSelector(input: string | undefined, rt: Pick<ResourceT
       return r.op === '=' ? v === r.value : v !== r.value;
     }),
   };
+}
+
+/**
+ * The field selector of a list or watch addressed to one object (`…/configmaps/x?watch=true`):
+ * the name joins the selector, as upstream's ListResource does; a selector naming another
+ * object is a 400.
+ */
+export function parseFieldSelectorForName(input: string | undefined, rt: Pick<ResourceType, 'selectableFields' | 'plural' | 'group' | 'version'>, name: string): FieldSelector {
+  const selector = parseFieldSelector(input, rt);
+  if (!name) return selector;
+  if (selector.exactName !== undefined) {
+    if (selector.exactName !== name) throw new BadRequest("fieldSelector metadata.name doesn't match requested name");
+    return selector;
+  }
+  const requirements: FieldRequirement[] = [...selector.requirements, { field: 'metadata.name', op: '=', value: name }];
+  return { requirements, exactName: name, matches: (obj) => (obj.metadata?.name ?? '') === name && selector.matches(obj) };
 }

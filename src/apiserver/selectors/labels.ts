@@ -4,7 +4,7 @@
  */
 import { BadRequest } from '../../api/errors.js';
 
-type Operator = '=' | '!=' | 'in' | 'notin' | 'exists' | '!';
+type Operator = '=' | '!=' | 'in' | 'notin' | 'exists' | '!' | 'gt' | 'lt';
 
 export interface Requirement {
   key: string;
@@ -31,6 +31,14 @@ function matchRequirement(r: Requirement, labels: Record<string, string> | undef
     case 'notin': return !has || !r.values.includes(value!);
     case 'exists': return has;
     case '!': return !has;
+    case 'gt':
+    case 'lt': {
+      // As labels.Requirement.Matches: both sides must parse as integers.
+      if (!has || !/^[-+]?\d+$/.test(value!)) return false;
+      const actual = Number(value);
+      const bound = Number(r.values[0]);
+      return r.op === 'gt' ? actual > bound : actual < bound;
+    }
   }
 }
 
@@ -83,10 +91,8 @@ export function parseLabelSelector(input: string | undefined): LabelSelector {
     if (set) {
       const [, key, op, list] = set;
       checkKey(key, input);
-      const values = list.split(',').map((v) => v.trim());
-      if (values.length === 1 && values[0] === '' && op === 'in') {
-        throw new BadRequest(`unable to parse requirement: for 'in', 'notin' operators, values set can't be empty (selector "${input}")`);
-      }
+      // As apimachinery's parseValues: `()` is the set holding the empty value, for `in` and `notin` alike.
+      const values = [...new Set(list.split(',').map((v) => v.trim()))];
       values.forEach((v) => checkValue(v, input));
       requirements.push({ key, op: op as Operator, values });
       continue;
@@ -95,11 +101,15 @@ export function parseLabelSelector(input: string | undefined): LabelSelector {
     if ((m = /^!\s*(\S+)$/.exec(term))) {
       checkKey(m[1], input);
       requirements.push({ key: m[1], op: '!', values: [] });
-    } else if ((m = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(term))) {
+    } else if ((m = /^([^=!<>\s]+)\s*([<>])\s*(\S*)$/.exec(term))) {
+      checkKey(m[1], input);
+      if (!/^[-+]?\d{1,18}$/.test(m[3])) throw new BadRequest(`unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer (selector "${input}")`);
+      requirements.push({ key: m[1], op: m[2] === '>' ? 'gt' : 'lt', values: [m[3]] });
+    } else if ((m = /^([^=!<>\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(term))) {
       checkKey(m[1], input);
       checkValue(m[3], input);
       requirements.push({ key: m[1], op: m[2] === '!=' ? '!=' : '=', values: [m[3]] });
-    } else if (/^[^=!\s()]+$/.test(term)) {
+    } else if (/^[^=!<>\s()]+$/.test(term)) {
       checkKey(term, input);
       requirements.push({ key: term, op: 'exists', values: [] });
     } else {

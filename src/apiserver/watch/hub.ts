@@ -1,13 +1,15 @@
 /**
  * One store watch per API server, fanned out in memory to every client watch (the role
- * of kube-apiserver's watch cache). Each store event is decoded once and shared by all
- * watchers; a ring of recent events lets a watcher start from a recent resourceVersion
- * without touching the store. Older starting points get their own store watch, which
- * replays history or fails with CompactedError (→ 410 Expired).
+ * of kube-apiserver's watch cache). Each store event is decoded at most once, when a
+ * watcher needs the object, and printed once per event type for all watchers (as the
+ * cacher's cachingObject serialises once). A ring of recent events, kept as stored text,
+ * lets a watcher start from a recent resourceVersion without touching the store. Older
+ * starting points get their own store watch, which replays history or fails with
+ * CompactedError (→ 410 Expired).
  */
 import type { KObject } from '../../api/types.js';
 import { CompactedError, type Store, type Watch, type WatchEvent } from '../../store/types.js';
-import { decodeObject } from '../registry/codec.js';
+import { decodeObject, encodeWithRevision } from '../registry/codec.js';
 import { ROOT } from '../registry/keys.js';
 
 export interface HubEvent {
@@ -16,9 +18,15 @@ export interface HubEvent {
   /** 'put' with no previous state is a creation. */
   kind: 'create' | 'update' | 'delete';
   /** Decoded current state (for deletes: the last state, with the delete's revision). Shared: never mutate. */
-  object: KObject;
+  readonly object: KObject;
   /** Decoded previous state, for updates and deletes. Shared: never mutate. */
-  previous?: KObject;
+  readonly previous?: KObject;
+  /**
+   * The watch stream line for this event: `{"type":<type>,"object":<object>}` and a
+   * newline, exactly what JSON.stringify writes for it. Built once per event and type
+   * and shared by every watcher.
+   */
+  line?(type: string): string;
 }
 
 export interface SubscribeOptions {
@@ -42,11 +50,61 @@ export interface WatchHubOptions {
   bufferSize?: number;
 }
 
-export function toHubEvent(e: WatchEvent): HubEvent {
-  if (e.type === 'delete') {
-    return { revision: e.revision, key: e.kv.key, kind: 'delete', object: decodeObject(e.kv, e.revision), previous: e.prevKv ? decodeObject(e.prevKv) : decodeObject(e.kv) };
+/**
+ * A store event, decoded only when someone looks: most events interest no watcher of
+ * theirs (and a watcher without selectors never needs the object, only its JSON text).
+ */
+class StoreHubEvent implements HubEvent {
+  readonly revision: number;
+  readonly key: string;
+  readonly kind: 'create' | 'update' | 'delete';
+  private readonly source: WatchEvent;
+  private decoded?: KObject;
+  private decodedPrevious?: KObject;
+  private json?: string;
+  private lines?: Map<string, string>;
+
+  constructor(e: WatchEvent) {
+    this.source = e;
+    this.revision = e.revision;
+    this.key = e.kv.key;
+    this.kind = e.type === 'delete' ? 'delete' : e.prevKv ? 'update' : 'create';
   }
-  return { revision: e.revision, key: e.kv.key, kind: e.prevKv ? 'update' : 'create', object: decodeObject(e.kv), previous: e.prevKv ? decodeObject(e.prevKv) : undefined };
+
+  /** Deletes carry the delete's revision, as upstream's watch cache does. */
+  private get objectRevision(): number {
+    return this.kind === 'delete' ? this.source.revision : this.source.kv.modRevision;
+  }
+
+  get object(): KObject {
+    return (this.decoded ??= decodeObject(this.source.kv, this.objectRevision));
+  }
+
+  get previous(): KObject | undefined {
+    if (this.kind === 'create') return undefined;
+    return (this.decodedPrevious ??= this.source.prevKv ? decodeObject(this.source.prevKv) : decodeObject(this.source.kv));
+  }
+
+  line(type: string): string {
+    const cached = this.lines?.get(type);
+    if (cached !== undefined) return cached;
+    this.json ??= encodeWithRevision(this.source.kv, this.objectRevision);
+    const text = `{"type":${JSON.stringify(type)},"object":${this.json}}\n`;
+    (this.lines ??= new Map()).set(type, text);
+    return text;
+  }
+
+  /** Drops what was decoded or printed for the dispatch; the ring keeps only the stored text. */
+  release(): void {
+    this.decoded = undefined;
+    this.decodedPrevious = undefined;
+    this.json = undefined;
+    this.lines = undefined;
+  }
+}
+
+export function toHubEvent(e: WatchEvent): HubEvent {
+  return new StoreHubEvent(e);
 }
 
 interface Entry {
@@ -57,7 +115,7 @@ interface Entry {
 export class WatchHub {
   private readonly store: Store;
   private readonly bufferSize: number;
-  private readonly buffer: HubEvent[] = [];
+  private readonly buffer: StoreHubEvent[] = [];
   private readonly entries = new Set<Entry>();
   private storeWatch?: Watch;
   /** Revision up to which the hub has seen everything. */
@@ -77,7 +135,7 @@ export class WatchHub {
   private watchStore(): void {
     if (this.stopped) return;
     this.storeWatch = this.store.watch({ prefix: ROOT, fromRevision: this.revision }, {
-      onEvents: (events) => this.dispatch(events.map(toHubEvent)),
+      onEvents: (events) => this.dispatch(events.map((e) => new StoreHubEvent(e))),
       onError: (err) => this.restart(err),
     });
   }
@@ -97,7 +155,12 @@ export class WatchHub {
     const entry: Entry = { prefix: options.prefix, subscriber };
     const backlog = this.buffer.filter((e) => e.revision > options.fromRevision && e.key.startsWith(options.prefix));
     this.entries.add(entry);
-    if (backlog.length) queueMicrotask(() => { if (this.entries.has(entry)) subscriber.onEvents(backlog); });
+    if (backlog.length) {
+      queueMicrotask(() => {
+        if (this.entries.has(entry)) subscriber.onEvents(backlog);
+        for (const e of backlog) e.release();
+      });
+    }
     return { stop: () => { this.entries.delete(entry); } };
   }
 
@@ -110,7 +173,7 @@ export class WatchHub {
     return { stop: () => { stopped = true; watch.stop(); } };
   }
 
-  private dispatch(events: HubEvent[]): void {
+  private dispatch(events: StoreHubEvent[]): void {
     if (!events.length) return;
     for (const e of events) this.buffer.push(e);
     if (this.buffer.length > this.bufferSize) this.buffer.splice(0, this.buffer.length - this.bufferSize);
@@ -129,6 +192,8 @@ export class WatchHub {
         }
       }
     }
+    // Watchers got what they need; buffered events keep only the stored text.
+    for (const e of events) e.release();
   }
 
   /**

@@ -67,9 +67,15 @@ export function startNamespaceController(options: NamespaceControllerOptions): {
       return { requeueAfterMs: options.recheckMs ?? 1000 };
     }
     const finalizers = ((ns.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).filter((f) => f !== 'kubernetes');
-    await service.update(nsType, '', name, 'finalize', { ...ns, spec: { ...(ns.spec as object), finalizers } }, {
-      dryRun: false, fieldManager: 'namespace-controller', fieldValidation: 'Ignore', warnings: [], now: clock(),
-    });
+    try {
+      await service.update(nsType, '', name, 'finalize', { ...ns, spec: { ...(ns.spec as object), finalizers } }, {
+        dryRun: false, fieldManager: 'namespace-controller', fieldValidation: 'Ignore', warnings: [], now: clock(),
+      });
+    } catch (err) {
+      // Another API server's controller (sharing the store) finished it first.
+      if (err instanceof NotFound) return;
+      throw err;
+    }
     log.info({ namespace: name }, 'namespace deleted');
   };
 
