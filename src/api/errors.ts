@@ -116,8 +116,9 @@ export class NotAcceptable extends StatusError {
 }
 
 export class UnsupportedMediaType extends StatusError {
-  constructor(contentType: string) {
-    super(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got "${contentType}")`);
+  /** Upstream's message names what is accepted, not what was sent. */
+  constructor(_contentType?: string) {
+    super(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf');
   }
 }
 
