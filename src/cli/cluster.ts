@@ -3,12 +3,9 @@
  * call this directly to run the same cluster in-process.
  */
 import type { Logger } from 'pino';
-import { ensureClusterCredentials, renderKubeconfig, writeKubeconfig } from '../pki/index.js';
-import { readTokenFile } from '../apiserver/auth/index.js';
-import { openStore } from '../store/index.js';
-import { startApiServer, type ApiServer } from '../apiserver/server.js';
 import { join } from 'node:path';
-import { startNamespaceController } from '../controllers/namespace/controller.js';
+import { openStore } from '../store/index.js';
+import type { ApiServer } from '../apiserver/server.js';
 
 export interface ClusterOptions {
   dataDir: string;
@@ -29,8 +26,25 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const { logger } = options;
   const started = performance.now();
   const bindIsSpecific = options.bindAddress !== '0.0.0.0' && options.bindAddress !== '::';
-  const credentials = await ensureClusterCredentials({ dataDir: options.dataDir, ips: bindIsSpecific ? [options.bindAddress] : [] });
-  const { store, description } = await openStore({ endpoint: options.datastoreEndpoint, dataDir: options.dataDir, logger });
+  // Start-up time: the store's writer thread boots on the other core while this thread
+  // loads the rest of the server and prepares credentials.
+  const opening = openStore({ endpoint: options.datastoreEndpoint, dataDir: options.dataDir, logger });
+  let credentials;
+  let modules;
+  try {
+    modules = await Promise.all([
+      import('../pki/index.js'),
+      import('../apiserver/auth/index.js'),
+      import('../apiserver/server.js'),
+      import('../controllers/namespace/controller.js'),
+    ]);
+    credentials = await modules[0].ensureClusterCredentials({ dataDir: options.dataDir, ips: bindIsSpecific ? [options.bindAddress] : [] });
+  } catch (err) {
+    await opening.then(({ store }) => store.close(), () => undefined);
+    throw err;
+  }
+  const [{ renderKubeconfig, writeKubeconfig }, { readTokenFile }, { startApiServer }, { startNamespaceController }] = modules;
+  const { store, description } = await opening;
   let api: ApiServer;
   try {
     api = await startApiServer({
