@@ -53,7 +53,7 @@ describe('non-resource endpoints', () => {
   });
 
   it('answers 401 with a Status to anonymous API requests and to a wrong token', async () => {
-    for (const headers of [{}, { Authorization: 'Bearer not-the-token' }]) {
+    for (const headers of [{}, { Authorization: 'Bearer not-the-token' }] as Array<Record<string, string>>) {
       const r = await anonymous(cluster.url, '/api/v1/namespaces', headers);
       assert.equal(r.status, 401);
       assert.deepEqual(JSON.parse(r.body), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
