@@ -17,6 +17,7 @@ import { toStatusError, writeJson, writeStatus } from './http.js';
 import { requestInfo } from './request-info.js';
 import { ObjectStorage } from './registry/storage.js';
 import { ResourceService } from './registry/service.js';
+import { NamespaceCache } from './registry/namespaces.js';
 import { WatchHub } from './watch/hub.js';
 import { ApiMetrics } from './metrics.js';
 import { handleResourceRequest } from './handlers/resource.js';
@@ -106,15 +107,18 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const catalogue = options.catalogue ?? builtinCatalogue();
   const storage = new ObjectStorage(store);
   const namespaceType = catalogue.byResource('', 'v1', 'namespaces')!;
+  const namespaces = new NamespaceCache();
   const service = new ResourceService({
     storage,
     checks: createSchemaChecks(catalogue),
     patcher: createPatchEngine(catalogue),
     fields: createFieldManager(catalogue),
     namespaceType,
+    namespaces,
   });
   const hub = new WatchHub({ store });
   await hub.start();
+  await namespaces.start({ hub, storage, namespaceType });
   const authenticator = createAuthenticator({ caCert: options.tls.ca, tokens: options.tokens });
   const authorizer = options.authorizer ?? createAdminOnlyAuthorizer();
   let signalClosing!: () => void;
@@ -222,6 +226,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     async stop() {
       signalClosing();
       crds?.stop();
+      namespaces.stop();
       compactor.stop();
       hub.stop();
       await new Promise<void>((resolve) => {

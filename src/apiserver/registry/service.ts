@@ -9,6 +9,7 @@ import type { FieldManager, PatchEngine, PatchType, SchemaChecks } from './check
 import { checkKind, prepareForCreate, prepareForUpdate } from './lifecycle.js';
 import { DELETE_OBJECT, type ObjectStorage } from './storage.js';
 import { readyToDelete } from './deletion.js';
+import { namespaceState, type NamespaceCache } from './namespaces.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -28,6 +29,8 @@ export interface ServiceOptions {
   fields: FieldManager;
   /** The Namespace kind, to refuse content in missing or terminating namespaces. */
   namespaceType: ResourceType;
+  /** In-memory namespace states; misses fall back to the store. */
+  namespaces?: NamespaceCache;
 }
 
 export interface WriteResult {
@@ -120,15 +123,16 @@ export class ResourceService {
   /** Nothing is created in a namespace that is missing or being terminated. */
   async checkNamespace(rt: ResourceType, namespace: string): Promise<void> {
     if (!rt.namespaced) return;
-    const nsType = this.o.namespaceType;
-    let ns: KObject;
-    try {
-      ns = await this.o.storage.get(nsType, '', namespace);
-    } catch (err) {
-      if (err instanceof NotFound) throw new NotFound('namespaces', '', namespace);
-      throw err;
+    let state = this.o.namespaces?.get(namespace);
+    if (state === undefined) {
+      try {
+        state = namespaceState(await this.o.storage.get(this.o.namespaceType, '', namespace));
+      } catch (err) {
+        if (err instanceof NotFound) throw new NotFound('namespaces', '', namespace);
+        throw err;
+      }
     }
-    if (ns.metadata?.deletionTimestamp || (ns.status as { phase?: string } | undefined)?.phase === 'Terminating') {
+    if (state === 'terminating') {
       throw new Forbidden(`${rt.plural}${rt.group ? '.' + rt.group : ''} "${'{name}'}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, {
         causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
       });
