@@ -13,7 +13,7 @@ import { BadRequest, MethodNotAllowed, StatusError, Unauthorized } from '../api/
 import type { Store } from '../store/types.js';
 import type { KObject } from '../api/types.js';
 import { createAdminOnlyAuthorizer, createAuthenticator, type Authorizer, type UserInfo } from './auth/index.js';
-import { toStatusError, writeJson, writeStatus } from './http.js';
+import { toStatusError, writeStatus } from './http.js';
 import { requestInfo } from './request-info.js';
 import { ObjectStorage } from './registry/storage.js';
 import { ResourceService } from './registry/service.js';
@@ -237,4 +237,3 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   };
 }
 
-export { writeJson };

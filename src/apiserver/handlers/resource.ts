@@ -217,4 +217,3 @@ export async function handleResourceRequest(api: ApiContext, scope: RequestScope
   throw new MethodNotAllowed('the server does not allow this method on the requested resource');
 }
 
-export { send };

@@ -257,4 +257,3 @@ export class ObjectStorage {
   }
 }
 
-export { StatusError };
