@@ -137,6 +137,11 @@ for (const version of VERSIONS) {
         assert.equal(warned.code, 0, describeResult(['create'], warned));
         assert.equal(warned.stdout, 'configmap/typo created\n');
         assert.equal(warned.stderr, 'Warning: unknown field "datta"\n');
+        // Re-applied with the typo, the PATCH is refused the way upstream's patch handler refuses it.
+        const patched = await fails(['-n', ns, 'apply', '-f', '-'], { input: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: typo\ndatta:\n  a: b\n' });
+        // (kubectl first warns that the object was not created by apply.)
+        assert.match(patched.stderr, /^Warning: resource configmaps\/typo is missing the kubectl.kubernetes.io\/last-applied-configuration annotation/);
+        assert.match(patched.stderr, /\nThe request is invalid: patch: Invalid value: "\{.*\}": strict decoding error: unknown field "datta"\n$/s);
         await ok(['-n', ns, 'delete', 'configmap', 'typo']);
 
         const missing = await fails(['-n', ns, 'get', 'deploy', 'nope']);

@@ -58,12 +58,14 @@ export class ResourceService {
    * `decoded` marks a request body (create, update): its strict error is worded as the
    * decoder's (transformDecodeError in endpoints/handlers/rest.go).
    */
-  private checkUnknownFields(rt: ResourceType, obj: KObject, ctx: WriteContext, decoded = false): void {
+  private checkUnknownFields(rt: ResourceType, obj: KObject, ctx: WriteContext, decoded: boolean | 'patch' = false): void {
     if (ctx.fieldValidation === 'Ignore' && !rt.custom) return;
     const unknown = this.o.checks.unknownFields(rt, obj);
     if (unknown.length) {
       if (ctx.fieldValidation === 'Strict') {
         const strict = `strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`;
+        // A patched object that no longer decodes is the patch's fault (422 on field `patch`, as upstream's patch handler says).
+        if (decoded === 'patch') throw patchInvalid(obj, strict);
         if (!decoded) throw new BadRequest(strict);
         const version = (obj.apiVersion ?? '').split('/').pop() ?? '';
         throw new BadRequest(`${obj.kind ?? rt.kind} in version "${version}" cannot be handled as a ${rt.kind}: ${strict}`);
@@ -95,9 +97,7 @@ export class ResourceService {
   /** A patch whose result has wrong JSON types is upstream's 422 on field `patch` (patch.go, DecodeInto failing). */
   private checkPatchedTypes(rt: ResourceType, obj: KObject): void {
     const detail = this.typeMismatch(rt, obj);
-    if (!detail) return;
-    const json = JSON.stringify(obj);
-    throw new Invalid('', '', '', [{ reason: 'FieldValueInvalid', field: 'patch', message: `Invalid value: ${JSON.stringify(json.length > 1024 ? json.slice(0, 1024) + '…' : json)}: ${detail}` }]);
+    if (detail) throw patchInvalid(obj, detail);
   }
 
   /** The decoder's complaint about the first value of the wrong JSON type in a built-in object, if any. */
@@ -210,7 +210,7 @@ export class ResourceService {
     const result = await this.o.storage.update(rt, namespace, name, (current) => {
       const patched = checkKind(rt, this.o.patcher.patch(rt, type, current, patch));
       this.checkPatchedTypes(rt, patched);
-      this.checkUnknownFields(rt, patched, ctx);
+      this.checkUnknownFields(rt, patched, ctx, 'patch');
       return this.successor(rt, patched, current, subresource, ctx, ctx.fieldManager);
     }, { dryRun: ctx.dryRun });
     return { object: result.object, created: false };
@@ -245,3 +245,14 @@ export class ResourceService {
   }
 }
 
+
+/**
+ * Upstream's answer when a patched object does not decode: Invalid with an empty kind
+ * and name on the field `patch`, the patched object as the bad value (apiserver's
+ * endpoints/handlers/patch.go). Long values are cut so the Status stays readable.
+ */
+function patchInvalid(patched: KObject, detail: string): Invalid {
+  const json = JSON.stringify(patched);
+  const value = JSON.stringify(json.length > 1024 ? json.slice(0, 1024) + '…' : json);
+  return new Invalid('', '', '', [{ reason: 'FieldValueInvalid', field: 'patch', message: `Invalid value: ${value}: ${detail}` }]);
+}
