@@ -159,11 +159,16 @@ async function startOnce(options: StartEtcdOptions): Promise<EtcdProcess> {
     await new Promise((r) => setTimeout(r, 25));
   }
 
-  let stopping: Promise<void> | undefined;
+  // kill9 keeps the data dir (a restart reuses it); stop removes a dir we made, even after kill9.
+  let killed: Promise<void> | undefined;
+  let stopped: Promise<void> | undefined;
   return {
     endpoint,
     dataDir,
-    stop: () => (stopping ??= cleanup('SIGTERM', ownDataDir)),
-    kill9: () => (stopping ??= cleanup('SIGKILL', false)),
+    stop: () => (stopped ??= (async () => {
+      await (killed ?? cleanup('SIGTERM', false));
+      if (ownDataDir) await rm(dataDir, { recursive: true, force: true });
+    })()),
+    kill9: () => (killed ??= cleanup('SIGKILL', false)),
   };
 }
