@@ -123,6 +123,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const authorizer = options.authorizer ?? createAdminOnlyAuthorizer();
   let signalClosing!: () => void;
   const closing = new Promise<void>((resolve) => { signalClosing = resolve; });
+  const version = options.version ?? { gitVersion: 'v1.33.0+skiff' };
   const api: ApiContext = {
     catalogue, service, hub, authorizer, logger, metrics, clock,
     protobuf: decodeProtobufObject,
@@ -130,10 +131,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     maxWatchSeconds: options.maxWatchSeconds ?? 3600,
     closing,
     discoveryCache: new Map(),
-    openapi: new OpenAPICache({ serverVersion: (options.version ?? { gitVersion: 'v1.33.0+skiff' }).gitVersion }),
+    openapi: new OpenAPICache({ serverVersion: version.gitVersion }),
   };
   let ready = false;
-  const version = options.version ?? { gitVersion: 'v1.33.0+skiff' };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = process.hrtime.bigint();

@@ -103,7 +103,7 @@ export async function handleScale(api: ApiContext, scope: RequestScope, rt: Reso
     }
     const next = structuredClone(current);
     setPath(next as Record<string, unknown>, spec.specReplicasPath, replicas);
-    return api.service.successorOf(rt, next, current, ctx);
+    return api.service.successorOfScale(rt, next, current, ctx);
   }, { dryRun: ctx.dryRun });
   return send(scope, 200, scaleOf(rt, spec, result.object));
 }

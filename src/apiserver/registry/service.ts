@@ -3,7 +3,7 @@
  * store, for create, update, patch and the status subresource. Deletion lives in
  * deletion.ts. Everything here speaks objects and StatusErrors, never HTTP.
  */
-import { BadRequest, Forbidden, Invalid, NotFound, StatusError } from '../../api/errors.js';
+import { BadRequest, Forbidden, Invalid, NotFound } from '../../api/errors.js';
 import type { FieldError, KObject, ManagedFieldsEntry, ResourceType } from '../../api/types.js';
 import type { FieldManager, PatchEngine, PatchType, SchemaChecks } from './checks.js';
 import { checkKind, prepareForCreate, prepareForUpdate } from './lifecycle.js';
@@ -120,8 +120,8 @@ export class ResourceService {
     rt.defaulter?.(obj);
   }
 
-  /** Nothing is created in a namespace that is missing or being terminated. */
-  async checkNamespace(rt: ResourceType, namespace: string): Promise<void> {
+  /** Nothing is created in a namespace that is missing or being terminated (NamespaceLifecycle admission). */
+  private async checkNamespace(rt: ResourceType, namespace: string, name: string): Promise<void> {
     if (!rt.namespaced) return;
     let state = this.o.namespaces?.get(namespace);
     if (state === undefined) {
@@ -133,7 +133,7 @@ export class ResourceService {
       }
     }
     if (state === 'terminating') {
-      throw new Forbidden(`${rt.plural}${rt.group ? '.' + rt.group : ''} "${'{name}'}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, {
+      throw new Forbidden(`${rt.plural}${rt.group ? '.' + rt.group : ''} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, {
         causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
       });
     }
@@ -146,18 +146,13 @@ export class ResourceService {
   /** `presetFields` (from server-side apply) replaces the Update entry a create would record. */
   private async createObject(rt: ResourceType, namespace: string, body: unknown, ctx: WriteContext, presetFields: ManagedFieldsEntry[] | undefined): Promise<WriteResult> {
     const obj = checkKind(rt, body);
+    // Two schema walks, as upstream has two steps: the decoder refuses wrong JSON types
+    // before defaulters (which trust the types) run; validation sees the defaulted object.
     if (presetFields === undefined) this.checkDecodedTypes(rt, obj);
     this.checkUnknownFields(rt, obj, ctx, presetFields === undefined);
     prepareForCreate(rt, obj, { namespace, now: ctx.now });
     this.defaults(rt, obj);
-    try {
-      await this.checkNamespace(rt, obj.metadata!.namespace ?? '');
-    } catch (err) {
-      if (err instanceof StatusError && err.code === 403) {
-        throw new Forbidden(err.message.replace('{name}', obj.metadata!.name ?? ''), err.details);
-      }
-      throw err;
-    }
+    await this.checkNamespace(rt, obj.metadata!.namespace ?? '', obj.metadata!.name ?? '');
     this.validate(rt, obj);
     if (presetFields) obj.metadata!.managedFields = presetFields;
     else if (ctx.fieldManager !== undefined) {
@@ -191,9 +186,12 @@ export class ResourceService {
     return this.o.patcher.patch(rt, type, doc, patch);
   }
 
-  /** The stored successor of `current` for a change made through a subresource handler (e.g. scale). */
-  successorOf(rt: ResourceType, proposed: KObject, current: KObject, ctx: WriteContext, subresource = 'scale'): KObject {
-    return this.successor(rt, proposed, current, subresource === 'scale' ? '' : subresource, ctx, ctx.fieldManager);
+  /**
+   * The stored successor of `current` for a change made through the scale subresource:
+   * the change is to the main object's spec, so the main resource's rules apply.
+   */
+  successorOfScale(rt: ResourceType, proposed: KObject, current: KObject, ctx: WriteContext): KObject {
+    return this.successor(rt, proposed, current, '', ctx, ctx.fieldManager);
   }
 
   async update(rt: ResourceType, namespace: string, name: string, subresource: string, body: unknown, ctx: WriteContext): Promise<WriteResult> {

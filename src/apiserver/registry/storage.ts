@@ -226,7 +226,8 @@ export class ObjectStorage {
         throw new Conflict(rt.plural, rt.group, name);
       }
       const encoded = encodeObject(updated);
-      if (encoded === encodeObject(current)) {
+      // The stored text is what encodeObject(current) would print: compare with it directly.
+      if (encoded === kv.value) {
         return { object: current, previous: current, noop: true };
       }
       if (options.dryRun) return { object: updated, previous: current, noop: false };

@@ -176,7 +176,9 @@ export class WatchHub {
   private dispatch(events: StoreHubEvent[]): void {
     if (!events.length) return;
     for (const e of events) this.buffer.push(e);
-    if (this.buffer.length > this.bufferSize) this.buffer.splice(0, this.buffer.length - this.bufferSize);
+    // Trimmed in steps of a quarter, not per event: splicing the front of a full ring on
+    // every write would move all of it each time.
+    if (this.buffer.length > this.bufferSize * 1.25) this.buffer.splice(0, this.buffer.length - this.bufferSize);
     this.revision = events[events.length - 1].revision;
     for (const entry of this.entries) {
       let mine: HubEvent[] | undefined;
