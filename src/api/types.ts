@@ -169,6 +169,15 @@ export interface ResourceType {
   printer?: TablePrinter;
   /** Set for kinds served from a CustomResourceDefinition. */
   custom?: boolean;
+  /** Registry behaviour that differs per kind (upstream: each kind's REST strategy). */
+  strategy?: {
+    /** metadata.generation is not tracked even though the kind has a spec. */
+    noGeneration?: boolean;
+    /** DELETE answers with the deleted object rather than a Success Status (ReturnDeletedObject). */
+    returnDeletedObject?: boolean;
+    /** Status sent on create is kept despite a status subresource (nodes register with theirs). */
+    keepStatusOnCreate?: boolean;
+  };
 }
 
 export function apiVersionOf(rt: Pick<ResourceType, 'group' | 'version'>): string {

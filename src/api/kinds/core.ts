@@ -21,7 +21,7 @@ const orEmpty = (path: string) => {
 export function coreTypes(): ResourceType[] {
   return [
     {
-      group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', singular: 'namespace', namespaced: false, shortNames: ['ns'],
+      group: '', version: 'v1', kind: 'Namespace', strategy: { noGeneration: true, returnDeletedObject: true }, plural: 'namespaces', singular: 'namespace', namespaced: false, shortNames: ['ns'],
       schemaRef: `${C}.Namespace`, subresources: { status: true },
       // Upstream's namespace registry has no DeleteCollection: `DELETE /api/v1/namespaces` is a 405.
       verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
@@ -29,7 +29,7 @@ export function coreTypes(): ResourceType[] {
       defaulter: defaultNamespace, validator: metaAnd({ namespaced: false, nameRule: nameIsDNSLabel, rest: validateNamespace }),
     },
     {
-      group: '', version: 'v1', kind: 'Pod', plural: 'pods', singular: 'pod', namespaced: true, shortNames: ['po'], categories: ['all'],
+      group: '', version: 'v1', kind: 'Pod', strategy: { returnDeletedObject: true }, plural: 'pods', singular: 'pod', namespaced: true, shortNames: ['po'], categories: ['all'],
       schemaRef: `${C}.Pod`, subresources: { status: true },
       selectableFields: {
         'spec.nodeName': orEmpty('spec.nodeName'),
@@ -59,7 +59,7 @@ export function coreTypes(): ResourceType[] {
       defaulter: defaultReplicationController, validator: metaAnd({ namespaced: true, rest: validateReplicationController }),
     },
     {
-      group: '', version: 'v1', kind: 'Service', plural: 'services', singular: 'service', namespaced: true, shortNames: ['svc'], categories: ['all'],
+      group: '', version: 'v1', kind: 'Service', strategy: { noGeneration: true, returnDeletedObject: true }, plural: 'services', singular: 'service', namespaced: true, shortNames: ['svc'], categories: ['all'],
       schemaRef: `${C}.Service`, subresources: { status: true },
       defaulter: defaultService, validator: metaAnd({ namespaced: true, nameRule: nameIsDNS1035Label, rest: validateService }),
     },
@@ -77,7 +77,7 @@ export function coreTypes(): ResourceType[] {
       defaulter: defaultSecret, validator: metaAnd({ namespaced: true, rest: validateSecret }),
     },
     {
-      group: '', version: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', singular: 'serviceaccount', namespaced: true, shortNames: ['sa'],
+      group: '', version: 'v1', kind: 'ServiceAccount', strategy: { returnDeletedObject: true }, plural: 'serviceaccounts', singular: 'serviceaccount', namespaced: true, shortNames: ['sa'],
       schemaRef: `${C}.ServiceAccount`, validator: metaAnd({ namespaced: true }),
     },
     {
@@ -90,27 +90,27 @@ export function coreTypes(): ResourceType[] {
       validator: metaAnd({ namespaced: true }),
     },
     {
-      group: '', version: 'v1', kind: 'Node', plural: 'nodes', singular: 'node', namespaced: false, shortNames: ['no'],
+      group: '', version: 'v1', kind: 'Node', strategy: { noGeneration: true, keepStatusOnCreate: true }, plural: 'nodes', singular: 'node', namespaced: false, shortNames: ['no'],
       schemaRef: `${C}.Node`, subresources: { status: true },
       selectableFields: { 'spec.unschedulable': (o) => String((o.spec as { unschedulable?: boolean } | undefined)?.unschedulable === true) },
       defaulter: defaultNode, validator: metaAnd({ namespaced: false, rest: validateTaints }),
     },
     {
-      group: '', version: 'v1', kind: 'PersistentVolume', plural: 'persistentvolumes', singular: 'persistentvolume', namespaced: false, shortNames: ['pv'],
+      group: '', version: 'v1', kind: 'PersistentVolume', strategy: { noGeneration: true, returnDeletedObject: true }, plural: 'persistentvolumes', singular: 'persistentvolume', namespaced: false, shortNames: ['pv'],
       schemaRef: `${C}.PersistentVolume`, subresources: { status: true }, selectableFields: { name: field('metadata.name') },
       defaulter: defaultPersistentVolume, validator: metaAnd({ namespaced: false, rest: validatePersistentVolume }),
     },
     {
-      group: '', version: 'v1', kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', singular: 'persistentvolumeclaim', namespaced: true, shortNames: ['pvc'],
+      group: '', version: 'v1', kind: 'PersistentVolumeClaim', strategy: { noGeneration: true, returnDeletedObject: true }, plural: 'persistentvolumeclaims', singular: 'persistentvolumeclaim', namespaced: true, shortNames: ['pvc'],
       schemaRef: `${C}.PersistentVolumeClaim`, subresources: { status: true }, selectableFields: { name: field('metadata.name') },
       defaulter: defaultPersistentVolumeClaim, validator: metaAnd({ namespaced: true, rest: validatePersistentVolumeClaim }),
     },
     {
-      group: '', version: 'v1', kind: 'LimitRange', plural: 'limitranges', singular: 'limitrange', namespaced: true, shortNames: ['limits'],
+      group: '', version: 'v1', kind: 'LimitRange', strategy: { noGeneration: true }, plural: 'limitranges', singular: 'limitrange', namespaced: true, shortNames: ['limits'],
       schemaRef: `${C}.LimitRange`, defaulter: defaultLimitRange, validator: metaAnd({ namespaced: true }),
     },
     {
-      group: '', version: 'v1', kind: 'ResourceQuota', plural: 'resourcequotas', singular: 'resourcequota', namespaced: true, shortNames: ['quota'],
+      group: '', version: 'v1', kind: 'ResourceQuota', strategy: { noGeneration: true }, plural: 'resourcequotas', singular: 'resourcequota', namespaced: true, shortNames: ['quota'],
       schemaRef: `${C}.ResourceQuota`, subresources: { status: true }, validator: metaAnd({ namespaced: true }),
     },
   ];

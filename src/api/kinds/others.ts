@@ -17,7 +17,7 @@ export function eventsTypes(): ResourceType[] {
 
 export function coordinationTypes(): ResourceType[] {
   return [{
-    group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', singular: 'lease', namespaced: true,
+    group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', strategy: { noGeneration: true }, plural: 'leases', singular: 'lease', namespaced: true,
     schemaRef: 'io.k8s.api.coordination.v1.Lease', validator: metaAnd({ namespaced: true }),
   }];
 }

@@ -32,9 +32,6 @@ export function notFoundResource(): StatusError {
   return new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
 }
 
-/** Core kinds whose registry sets ReturnDeletedObject: DELETE answers with the object, not a Status. */
-const RETURNS_DELETED_OBJECT = new Set(['pods', 'services', 'serviceaccounts', 'namespaces', 'persistentvolumes', 'persistentvolumeclaims']);
-
 function writeContext(api: ApiContext, scope: RequestScope): WriteContext {
   const q = scope.url.searchParams;
   const dryRun = q.getAll('dryRun');
@@ -180,7 +177,7 @@ export async function handleResourceRequest(api: ApiContext, scope: RequestScope
       // As the generic registry (endpoints/handlers/delete.go, registry/store.go): a finished
       // deletion answers with a Status unless the kind sets ReturnDeletedObject; 202 only
       // when orphanDependents=false was asked for and the object is still there.
-      if (result.deleted && !(rt.group === '' && RETURNS_DELETED_OBJECT.has(rt.plural))) {
+      if (result.deleted && !rt.strategy?.returnDeletedObject) {
         const details: Record<string, unknown> = { name: result.object.metadata?.name, kind: rt.plural, uid: result.object.metadata?.uid };
         if (rt.group) details.group = rt.group;
         return send(scope, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details });

@@ -22,18 +22,15 @@ export function generateName(base: string): string {
   return base.slice(0, 63 - 5) + suffix;
 }
 
-/** Built-in kinds with a spec whose registry strategies never set metadata.generation. */
-const NO_GENERATION = new Set(['/Service', '/Namespace', '/Node', '/PersistentVolume', '/PersistentVolumeClaim', '/LimitRange', '/ResourceQuota', 'coordination.k8s.io/Lease']);
-
 /** Kinds whose spec changes bump metadata.generation (most kinds with a spec, and all custom resources). */
 function tracksGeneration(rt: ResourceType, obj: KObject): boolean {
   if (rt.custom === true) return true;
-  return 'spec' in obj && !NO_GENERATION.has(`${rt.group}/${rt.kind}`);
+  return 'spec' in obj && !rt.strategy?.noGeneration;
 }
 
-/** Status set by clients on create is dropped when the kind has a status subresource (nodes keep theirs: kubelets register with it). */
+/** Status set by clients on create is dropped when the kind has a status subresource. */
 function resetsStatusOnCreate(rt: ResourceType): boolean {
-  return rt.subresources?.status === true && !(rt.group === '' && rt.kind === 'Node');
+  return rt.subresources?.status === true && !rt.strategy?.keepStatusOnCreate;
 }
 
 function withoutMetaAndStatus(obj: KObject): string {
