@@ -76,7 +76,7 @@ function newestSource(dir: string): number {
 /** Runs `npm run build` unless dist/ is newer than every source file. */
 export function ensureBuilt(log: (s: string) => void): void {
   let built = 0;
-  try { built = statSync(join(ROOT, 'dist/cli/main.js')).mtimeMs; } catch { /* not built */ }
+  try { built = statSync(join(ROOT, 'dist/skiff.cjs')).mtimeMs; } catch { /* not built */ }
   if (built > newestSource(join(ROOT, 'src'))) return;
   log('building (npm run build)…');
   const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
@@ -166,10 +166,10 @@ async function startAndWait(command: string, args: string[], port: number, timeo
   return { child, pid: child.pid!, port, readyMs: performance.now() - t0, log, stop };
 }
 
-/** The built CLI, as users run it: `node bin/skiff.js server …`. */
+/** The built CLI, as users run it: `node bin/skiff.cjs server …`. */
 export async function startSkiff(options: { dataDir: string; datastoreEndpoint?: string; nodeArgs?: string[]; root?: string }): Promise<Started> {
   const port = await freePort();
-  const args = [...(options.nodeArgs ?? []), join(options.root ?? ROOT, 'bin/skiff.js'), 'server', '--data-dir', options.dataDir, '--https-listen-port', String(port), '--bind-address', '127.0.0.1'];
+  const args = [...(options.nodeArgs ?? []), join(options.root ?? ROOT, 'bin/skiff.cjs'), 'server', '--data-dir', options.dataDir, '--https-listen-port', String(port), '--bind-address', '127.0.0.1'];
   if (options.datastoreEndpoint) args.push('--datastore-endpoint', options.datastoreEndpoint);
   return startAndWait(process.execPath, args, port, 30_000);
 }

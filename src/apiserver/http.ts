@@ -4,8 +4,8 @@
  * speaks objects and StatusErrors, never HTTP.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseYaml } from 'yaml';
 import { BadRequest, InternalError, NotAcceptable, RequestEntityTooLarge, StatusError, UnsupportedMediaType, type Status } from '../api/errors.js';
+import { loadYaml } from './yaml.js';
 
 /** Upstream's limit for request bodies (apiserver MaxRequestBodyBytes default is 3 MiB). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -95,19 +95,20 @@ export function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0].trim().toLowerCase();
 }
 
-export type ProtobufDecoder = (body: Buffer) => unknown;
+export type ProtobufDecoder = (body: Buffer) => unknown | Promise<unknown>;
 
 /** Decodes a request body as JSON, YAML or Kubernetes protobuf (when a decoder is given). */
-export function decodeBody(body: Buffer, contentType: string | undefined, protobuf?: ProtobufDecoder): unknown {
+export async function decodeBody(body: Buffer, contentType: string | undefined, protobuf?: ProtobufDecoder): Promise<unknown> {
   const type = mediaType(contentType);
   // A Content-Type that does not parse (`;;;`) is no media type at all; only its absence means JSON.
   if (type === '' && contentType !== undefined && contentType.trim() !== '') throw new UnsupportedMediaType(contentType);
   let value: unknown;
   if (type === 'application/vnd.kubernetes.protobuf') {
     if (!protobuf) throw new UnsupportedMediaType(type);
-    value = protobuf(body);
+    value = await protobuf(body);
   } else if (type === 'application/yaml' || type === 'application/apply-patch+yaml') {
     checkYamlFlowDepth(body);
+    const { parse: parseYaml } = await loadYaml();
     try {
       // Known tags (!!binary, !!set, !!timestamp…) would produce values JSON has no form for; as text they are plain data.
       value = parseYaml(body.toString('utf8'), { maxAliasCount: 100, uniqueKeys: true, resolveKnownTags: false });

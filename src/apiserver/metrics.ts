@@ -2,7 +2,7 @@
  * Prometheus metrics for one API server (its own registry: two servers in one process
  * must not share counters). Names follow kube-apiserver's where one exists.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from './prom-client-lite.js';
 import type { Store } from '../store/types.js';
 import type { RequestScope } from './context.js';
 

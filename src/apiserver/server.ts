@@ -23,13 +23,13 @@ import { ApiMetrics } from './metrics.js';
 import { handleResourceRequest } from './handlers/resource.js';
 import { handleNonResource } from './handlers/nonresource.js';
 import { createSchemaChecks, createPatchEngine, createFieldManager } from './registry/wiring.js';
-import { decodeProtobufObject } from './protobuf/index.js';
 import { toTable } from '../api/printers/index.js';
 import { ensureSystemNamespaces } from './bootstrap.js';
 import { OpenAPICache } from '../api/openapi/index.js';
 import { startCompactor } from './compactor.js';
 import { startCrdController } from './crd/controller.js';
 import type { ApiContext, RequestScope } from './context.js';
+import { loadYaml } from './yaml.js';
 
 /** Go's http.DefaultMaxHeaderBytes: the request line and headers together. */
 export const MAX_HEADER_BYTES = 1 << 20;
@@ -126,7 +126,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const version = options.version ?? { gitVersion: 'v1.33.0+skiff' };
   const api: ApiContext = {
     catalogue, service, hub, authorizer, logger, metrics, clock,
-    protobuf: decodeProtobufObject,
+    // kubectl 1.32+ sends protobuf bodies for a few generators; its decoder loads on first use.
+    protobuf: async (body) => (await import('./protobuf/index.js')).decodeProtobufObject(body),
     toTable: (objects, printer, o) => toTable(objects, printer, o) as unknown as KObject,
     maxWatchSeconds: options.maxWatchSeconds ?? 3600,
     closing,
@@ -148,6 +149,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       scope.url = target.url;
       const info = requestInfo(method, target.path, scope.url.searchParams);
       verb = info.verb;
+      // Answers are written synchronously; one that may be YAML needs the module loaded first.
+      if (req.headers.accept?.includes('yaml')) await loadYaml();
       const user = authenticator.authenticate(req);
       if (user) scope.user = user;
       if (!info.resourceRequest) {

@@ -1,5 +1,6 @@
-/** Process entry: `bin/skiff.js` loads the compiled form; tests may run this file through tsx. */
+/** Process entry: `bin/skiff.cjs` runs its bundled form (dist/skiff.cjs); tests may run this file through tsx. */
 import { main } from './main.js';
 
-const code = await main(process.argv.slice(2));
-if (typeof code === 'number') process.exitCode = code;
+main(process.argv.slice(2)).then((code) => {
+  if (typeof code === 'number') process.exitCode = code;
+});

@@ -80,6 +80,8 @@ export async function runServer(argv: string[]): Promise<number | undefined> {
   checkDataDir(flags.dataDir);
   const logger = pino({ level: flags.logLevel, base: { component: 'skiff' } });
   const cluster = await startCluster({ ...flags, logger });
+  // bin/skiff.cjs saves its V8 code cache after this: the run has compiled what start-up needs.
+  process.emit('skiff:started' as never);
   const shutdown = (signal: string): void => {
     logger.info({ signal }, 'shutting down');
     void cluster.stop().then(() => process.exit(0));

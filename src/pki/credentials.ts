@@ -5,12 +5,11 @@
  */
 import { createPrivateKey, randomBytes, randomUUID, X509Certificate, type KeyObject } from 'node:crypto';
 import { hostname as machineHostname } from 'node:os';
-import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { formatTokenRecord, parseTokenFile } from '../apiserver/auth/token-file.js';
 import { generateKeyPair, inspectCertificate, issueCertificate, privateKeyToPem, type ExtKeyUsage, type Subject } from './certificate.js';
 import { CredentialsError, ensurePrivateDir, readOptional, restrictMode, writePrivateFile } from './files.js';
-import { canonicalIp, isUnspecifiedIp } from './ip.js';
+import { canonicalIp, ipFamily, isUnspecifiedIp } from './ip.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const CA_DAYS = 3650;
@@ -86,11 +85,11 @@ export function servingNames(options: { hostname: string; hostnames?: string[]; 
   const dns = new Set(['localhost', options.hostname.toLowerCase(), ...SERVICE_NAMES]);
   const ips = new Set(['127.0.0.1', '::1']);
   for (const name of options.hostnames ?? []) {
-    if (isIP(name)) ips.add(name);
+    if (ipFamily(name)) ips.add(name);
     else if (name) dns.add(name.toLowerCase());
   }
   for (const ip of options.ips ?? []) {
-    if (!isIP(ip)) throw new Error(`"${ip}" is not an IP address`);
+    if (!ipFamily(ip)) throw new Error(`"${ip}" is not an IP address`);
     ips.add(ip);
   }
   const canonical = [...ips].filter((ip) => !isUnspecifiedIp(ip)).map(canonicalIp);

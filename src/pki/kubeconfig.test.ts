@@ -43,6 +43,16 @@ test('renders a clientcmd Config with embedded data', () => {
   assert.throws(() => renderKubeconfig({ server: 's', caCert: 'c', clientCert: 'x' }), /both clientCert and clientKey/);
 });
 
+test('names YAML would misread come back as the same strings', () => {
+  for (const name of ['true', 'no', '123', '1e3', '0x1f', '~', 'null', '', 'a b', 'a: b', '#x', '-', '- x', 'é', '"q"', "it's", 'line\nbreak', '@x', '.inf', '*ref', '&a', '!tag', '%', '[x]', '{x}']) {
+    const config = parse(renderKubeconfig({ server: 'https://[::1]:6443', caCert: 'c', token: name, clusterName: name, user: name, context: name, namespace: name }));
+    assert.equal(config['current-context'], name);
+    assert.equal(config.users[0].user.token, name);
+    assert.deepEqual(config.contexts[0], { context: { cluster: name, ...(name ? { namespace: name } : {}), user: name }, name });
+    assert.equal(config.clusters[0].cluster.server, 'https://[::1]:6443');
+  }
+});
+
 test('writes atomically with mode 600, creating parent directories', () =>
   withDir(async (dir) => {
     const path = join(dir, 'a', 'b', 'config');

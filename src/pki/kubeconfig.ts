@@ -1,5 +1,8 @@
-/** A kubeconfig (clientcmd `Config`, apiVersion v1) with credentials embedded as base64 data. */
-import { stringify } from 'yaml';
+/**
+ * A kubeconfig (clientcmd `Config`, apiVersion v1) with credentials embedded as base64 data.
+ * Written by a small emitter of our own rather than the yaml package: the server writes
+ * one at every start, and loading yaml would cost start-up more than this file's size.
+ */
 import { writePrivateFile } from './files.js';
 
 export interface KubeconfigOptions {
@@ -39,10 +42,43 @@ export function renderKubeconfig(options: KubeconfigOptions): string {
     preferences: {},
     users: [{ name: user, user: credentials }],
   };
-  return stringify(config, { lineWidth: 0 });
+  return emitYaml(config, '');
 }
 
 /** Replaces `path` atomically with an owner-only file, creating missing parent directories. */
 export async function writeKubeconfig(path: string, text: string): Promise<void> {
   await writePrivateFile(path, text, { createDirs: true });
+}
+
+type YamlValue = string | YamlValue[] | { [key: string]: YamlValue };
+
+/** Block-style YAML for maps, lists and strings, in insertion order (what `kubectl config view` prints). */
+function emitYaml(value: YamlValue, indent: string): string {
+  let out = '';
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]\n';
+    for (const item of value) {
+      const body = emitYaml(item, indent + '  ');
+      out += `${indent}- ${typeof item === 'object' && !isEmpty(item) ? body.slice(indent.length + 2) : body}`;
+    }
+    return out;
+  }
+  if (typeof value === 'object') {
+    if (isEmpty(value)) return '{}\n';
+    for (const [key, item] of Object.entries(value)) {
+      out += typeof item === 'object' && !isEmpty(item) ? `${indent}${scalar(key)}:\n${emitYaml(item, Array.isArray(item) ? indent : indent + '  ')}` : `${indent}${scalar(key)}: ${emitYaml(item, indent)}`;
+    }
+    return out;
+  }
+  return `${scalar(value)}\n`;
+}
+
+function isEmpty(value: YamlValue): boolean {
+  return Array.isArray(value) ? value.length === 0 : typeof value === 'object' && Object.keys(value).length === 0;
+}
+
+/** Plain when YAML would read the text back as the same string; otherwise double-quoted (JSON's escapes are YAML's). */
+function scalar(text: string): string {
+  const plain = /^[A-Za-z0-9_/.][A-Za-z0-9_/.+=:@-]*$/.test(text) && !/^(true|false|yes|no|on|off|y|n|null|~|[-+]?[0-9._]+(e[-+]?[0-9]+)?|0x[0-9a-f]+|0o[0-7]+|[-+]?\.(inf|nan))$/i.test(text);
+  return plain ? text : JSON.stringify(text);
 }

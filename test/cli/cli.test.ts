@@ -1,7 +1,7 @@
 /**
  * The `skiff` command as users meet it: clear one-line errors and exit codes for a bad
  * flag, a port in use and an unusable data dir; a server that starts, writes its
- * kubeconfig and stops on SIGTERM.
+ * kubeconfig and stops on SIGTERM; and the build users run (bin/skiff.cjs → dist/).
  */
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync, statSync, existsSync } from 'node:f
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { apiClient } from '../support/api-client.js';
 
 const ENTRY = join(import.meta.dirname, '../../src/cli/entry.ts');
 
@@ -102,5 +103,43 @@ describe('skiff CLI', () => {
       child.kill('SIGTERM');
     }
     assert.equal(await exited, 0);
+  });
+
+  it('runs from the build (bin/skiff.cjs and dist/, as after npm install): serves, writes through its writer thread, keeps a code cache', async () => {
+    const root = join(import.meta.dirname, '../..');
+    const bin = join(root, 'bin/skiff.cjs');
+    const cache = join(root, 'dist/skiff.cjs.cache');
+    assert.ok(existsSync(join(root, 'dist/skiff.cjs')), 'dist/skiff.cjs is missing: npm test builds it first (npm run build)');
+    rmSync(cache, { force: true });
+    const dataDir = tempDir();
+    for (const round of [1, 2]) {
+      const port = await freePort();
+      const child = spawn(process.execPath, [bin, 'server', '--data-dir', dataDir, '--https-listen-port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (d) => { output += d; });
+      child.stderr.on('data', (d) => { output += d; });
+      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      try {
+        const deadline = Date.now() + 30_000;
+        while (!output.includes('Skiff is running') && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        assert.match(output, /Skiff is running/);
+        const api = apiClient(join(dataDir, 'kubeconfig.yaml'));
+        try {
+          // A YAML body (the yaml module loads on first use) written by the bundled writer thread.
+          const yaml = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: round-${round}\ndata:\n  k: v\n`;
+          const created = await api.request('POST', '/api/v1/namespaces/default/configmaps', yaml, { contentType: 'application/yaml' });
+          assert.equal(created.status, 201, JSON.stringify(created.body));
+          const list = await api.request('GET', '/api/v1/namespaces/default/configmaps');
+          assert.deepEqual(list.body.items.map((i: { metadata: { name: string } }) => i.metadata.name).sort(), round === 1 ? ['round-1'] : ['round-1', 'round-2']);
+        } finally {
+          api.close();
+        }
+      } finally {
+        child.kill('SIGTERM');
+      }
+      assert.equal(await exited, 0, output);
+      // Saved on the way out by the first run; the second finds it and leaves it alone.
+      assert.ok(existsSync(cache), 'no code cache after a server run');
+    }
   });
 });

@@ -1,5 +1,5 @@
 /**
- * `bin/skiff.js` for tests: the same entry, run from the TypeScript sources through tsx
+ * `bin/skiff.cjs` for tests: the same entry, run from the TypeScript sources through tsx
  * (`node --import tsx test/robustness/skiff-cli.ts server …`). The crash suite uses it
  * rather than the build in `dist/`: it always runs the code under test, needs no build
  * step, and cannot race another process rebuilding `dist/`. It is still one plain node

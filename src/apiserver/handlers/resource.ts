@@ -48,7 +48,7 @@ function writeContext(api: ApiContext, scope: RequestScope): WriteContext {
 async function body(api: ApiContext, scope: RequestScope): Promise<unknown> {
   const raw = await readBody(scope.req);
   if (raw.length === 0) throw new BadRequest('the request body is empty');
-  return decodeBody(raw, scope.req.headers['content-type'], api.protobuf);
+  return await decodeBody(raw, scope.req.headers['content-type'], api.protobuf);
 }
 
 function intParam(q: URLSearchParams, name: string): number | undefined {
@@ -160,13 +160,13 @@ export async function handleResourceRequest(api: ApiContext, scope: RequestScope
       if (force && type !== 'apply') throw new StatusError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch', { kind: 'PatchOptions', group: 'meta.k8s.io', causes: [{ reason: 'FieldValueForbidden', message: 'Forbidden: may not be specified for non-apply patch', field: 'force' }] });
       const raw = await readBody(scope.req);
       if (raw.length === 0) throw new BadRequest('the request body is empty');
-      const patch = decodeBody(raw, type === 'apply' ? 'application/apply-patch+yaml' : 'application/json');
+      const patch = await decodeBody(raw, type === 'apply' ? 'application/apply-patch+yaml' : 'application/json');
       const result = await api.service.patch(rt, ns, info.name, info.subresource, type, patch, { ...ctx, force });
       return sendObject(api, scope, rt, result.created ? 201 : 200, result.object);
     }
     case 'delete': {
       const raw = await readBody(scope.req);
-      const options = parseDeleteOptions(raw.length ? decodeBody(raw, scope.req.headers['content-type']) : undefined);
+      const options = parseDeleteOptions(raw.length ? await decodeBody(raw, scope.req.headers['content-type']) : undefined);
       const ctx = writeContext(api, scope);
       if (ctx.dryRun) options.dryRun = ['All'];
       const grace = intParam(q, 'gracePeriodSeconds');
@@ -187,7 +187,7 @@ export async function handleResourceRequest(api: ApiContext, scope: RequestScope
     case 'deletecollection': {
       validateListOptions(q, false);
       const raw = await readBody(scope.req);
-      const options = parseDeleteOptions(raw.length ? decodeBody(raw, scope.req.headers['content-type']) : undefined);
+      const options = parseDeleteOptions(raw.length ? await decodeBody(raw, scope.req.headers['content-type']) : undefined);
       const ctx = writeContext(api, scope);
       if (ctx.dryRun) options.dryRun = ['All'];
       // The same DeleteOptions query parameters as a single delete.

@@ -2,11 +2,11 @@
  * Writing objects and lists in the form the client negotiated (JSON, YAML, Table,
  * PartialObjectMetadata), with Warning headers.
  */
-import { stringify as toYaml } from 'yaml';
 import type { KObject, ResourceType } from '../../api/types.js';
 import { negotiate, warningHeader } from '../http.js';
 import { apiVersion, type ApiContext, type RequestScope } from '../context.js';
 import type { EncodedListResult, ListOptions } from '../registry/storage.js';
+import { loadedYaml } from '../yaml.js';
 
 function includeObjectOf(scope: RequestScope): 'None' | 'Metadata' | 'Object' {
   const v = scope.url.searchParams.get('includeObject');
@@ -29,7 +29,7 @@ function writeText(scope: RequestScope, code: number, text: string, contentType:
 }
 
 export function send(scope: RequestScope, code: number, body: unknown, contentType = 'application/json'): void {
-  writeText(scope, code, contentType === 'application/yaml' ? toYaml(body) : JSON.stringify(body), contentType);
+  writeText(scope, code, contentType === 'application/yaml' ? loadedYaml().stringify(body) : JSON.stringify(body), contentType);
 }
 
 export function sendObject(api: ApiContext, scope: RequestScope, rt: ResourceType, code: number, obj: KObject): void {

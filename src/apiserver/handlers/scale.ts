@@ -64,7 +64,7 @@ export async function handleScale(api: ApiContext, scope: RequestScope, rt: Reso
     const type = mediaType(scope.req.headers['content-type']);
     patchType = ({ 'application/json-patch+json': 'json', 'application/merge-patch+json': 'merge', 'application/strategic-merge-patch+json': 'strategic' } as const)[type as 'application/json-patch+json'];
     if (!patchType) throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
-    patchBody = decodeBody(await readBody(scope.req), 'application/json');
+    patchBody = await decodeBody(await readBody(scope.req), 'application/json');
   } else {
     putBody = (await readJson()) as KObject;
     if (!putBody || typeof putBody !== 'object' || Array.isArray(putBody)) throw new BadRequest('expected a Scale object');

@@ -8,7 +8,7 @@
 import { accessSync, constants, mkdirSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Reader } from './reader.js';
-import { openReaderDatabase } from './schema.js';
+import { openReaderDatabase, readCurrentRevision } from './schema.js';
 import { SqliteStoreImpl, type SqliteStore } from './store.js';
 import { WatchHub } from './watch-hub.js';
 import { startWriter, type WriterMode } from './writer-client.js';
@@ -41,16 +41,21 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   const path = resolve(options.path);
   checkPath(path);
   const logger = options.logger;
+  // The writer thread starts first: its tens of milliseconds of boot overlap preparing
+  // the file here. Both create and migrate the file if needed (SQLite's locks order
+  // them); this thread's attempt is the one whose error the caller sees.
   let store: SqliteStoreImpl | undefined;
+  let writerError: Error | undefined;
   let writer;
   try {
-    writer = await startWriter({
+    writer = startWriter({
       path,
       mode: options.writer ?? 'worker',
       onOutput: (output) => store?.handleOutput(output),
       onFatal: (err) => {
+        if (!store) { writerError = err; return; }
         logger?.error({ err: err.message, path }, 'sqlite writer failed');
-        store?.handleFatal(err);
+        store.handleFatal(err);
       },
       log: (level, message, fields) => logger?.[level]({ ...fields, path }, message),
     });
@@ -59,20 +64,22 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   }
   let readerDb;
   try {
-    readerDb = openReaderDatabase(path);
+    readerDb = openReaderDatabase(path, { prepare: true });
   } catch (err) {
     await writer.close();
-    throw new Error(`cannot open SQLite store at ${path} for reading: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`cannot open SQLite store at ${path}: ${err instanceof Error ? err.message : String(err)}`);
   }
+  const revision = readCurrentRevision(readerDb);
   const reader = new Reader(readerDb);
   const hub = new WatchHub({
-    revision: writer.revision,
+    revision,
     readHistory: (o) => reader.history(o),
     onHandlerError: (err) => logger?.warn({ err: String(err), path }, 'watch handler threw; watch ended'),
   });
   store = new SqliteStoreImpl({ path, reader, hub, closeReader: () => readerDb.close() });
   store.attachWriter(writer);
-  logger?.info({ path, revision: writer.revision }, 'sqlite store opened');
+  if (writerError) store.handleFatal(writerError);
+  logger?.info({ path, revision }, 'sqlite store opened');
   return store;
 }
 

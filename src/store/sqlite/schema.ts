@@ -29,6 +29,9 @@ const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
 export function openWriterDatabase(path: string): Db {
   const db = new Database(path);
   try {
+    // First: the writer thread and the main thread (openReaderDatabase with `prepare`) may
+    // open a new file at the same moment; each waits for the other's lock, never fails.
+    db.pragma('busy_timeout = 5000');
     db.pragma('auto_vacuum = INCREMENTAL');
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (String(mode).toLowerCase() !== 'wal') throw new Error(`cannot switch to WAL journal mode (got ${mode})`);
@@ -36,27 +39,29 @@ export function openWriterDatabase(path: string): Db {
     // power loss and kill -9 alike (NORMAL would only survive a process crash).
     db.pragma('synchronous = FULL');
     db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
-    db.pragma('busy_timeout = 5000');
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS kv (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        name TEXT NOT NULL,
-        created INTEGER NOT NULL,
-        deleted INTEGER NOT NULL,
-        create_revision INTEGER NOT NULL,
-        prev_revision INTEGER NOT NULL,
-        value TEXT NOT NULL
-      );
-      CREATE UNIQUE INDEX IF NOT EXISTS kv_name_prev_revision ON kv (name, prev_revision);
-      CREATE INDEX IF NOT EXISTS kv_name_id ON kv (name, id);
-      CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
-    `);
-    const version = db.prepare('SELECT value FROM meta WHERE name = ?').pluck().get(META_SCHEMA_VERSION) as number | undefined;
-    if (version === undefined) {
-      db.prepare('INSERT INTO meta (name, value) VALUES (?, ?)').run(META_SCHEMA_VERSION, SCHEMA_VERSION);
-    } else if (version > SCHEMA_VERSION) {
-      throw new Error(`database schema version ${version} is newer than this program supports (${SCHEMA_VERSION})`);
-    }
+    // One IMMEDIATE transaction: of two connections migrating at once, the second sees the first's work.
+    db.transaction(() => {
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS kv (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          name TEXT NOT NULL,
+          created INTEGER NOT NULL,
+          deleted INTEGER NOT NULL,
+          create_revision INTEGER NOT NULL,
+          prev_revision INTEGER NOT NULL,
+          value TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX IF NOT EXISTS kv_name_prev_revision ON kv (name, prev_revision);
+        CREATE INDEX IF NOT EXISTS kv_name_id ON kv (name, id);
+        CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+      `);
+      const version = db.prepare('SELECT value FROM meta WHERE name = ?').pluck().get(META_SCHEMA_VERSION) as number | undefined;
+      if (version === undefined) {
+        db.prepare('INSERT INTO meta (name, value) VALUES (?, ?)').run(META_SCHEMA_VERSION, SCHEMA_VERSION);
+      } else if (version > SCHEMA_VERSION) {
+        throw new Error(`database schema version ${version} is newer than this program supports (${SCHEMA_VERSION})`);
+      }
+    }).immediate();
     return db;
   } catch (err) {
     db.close();
@@ -64,9 +69,13 @@ export function openWriterDatabase(path: string): Db {
   }
 }
 
-/** A read-only view for the main thread; WAL lets it read while the writer commits. */
-export function openReaderDatabase(path: string): Db {
-  const db = new Database(path, { fileMustExist: true });
+/**
+ * A read-only view for the main thread; WAL lets it read while the writer commits.
+ * With `prepare`, the file is first created and migrated as the writer would (one
+ * connection does both, which is cheaper at start-up than opening twice).
+ */
+export function openReaderDatabase(path: string, options: { prepare?: boolean } = {}): Db {
+  const db = options.prepare ? openWriterDatabase(path) : new Database(path, { fileMustExist: true });
   try {
     db.pragma('busy_timeout = 5000');
     db.pragma('query_only = 1');
