@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openSqliteStore, type WriterMode } from '../src/store/sqlite/index.js';
+import { openSqliteStore } from '../src/store/sqlite/index.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -26,8 +26,8 @@ const concurrency = Number(args.concurrency);
 const baselineInserts = Number(args.baseline);
 const value = JSON.stringify({ kind: 'ConfigMap', apiVersion: 'v1', data: { payload: 'x'.repeat(400) } });
 
-async function benchStore(dir: string, writer: WriterMode): Promise<void> {
-  const store = await openSqliteStore({ path: join(dir, `store-${writer}.db`), writer });
+async function benchStore(dir: string): Promise<void> {
+  const store = await openSqliteStore({ path: join(dir, 'store.db') });
   const start = process.hrtime.bigint();
   let next = 0;
   await Promise.all(
@@ -42,7 +42,7 @@ async function benchStore(dir: string, writer: WriterMode): Promise<void> {
   const { transactions } = store.stats();
   await store.close();
   console.log(
-    `store (${writer} writer): ${creates} creates, ${concurrency} in flight: ${(creates / seconds).toFixed(0)} creates/s` +
+    `store: ${creates} creates, ${concurrency} in flight: ${(creates / seconds).toFixed(0)} creates/s` +
       ` (${transactions} transactions, ${(creates / transactions).toFixed(1)} writes each)`,
   );
 }
@@ -63,8 +63,7 @@ function benchBaseline(dir: string): void {
 const dir = mkdtempSync(join(args.dir, 'skiff-bench-'));
 try {
   benchBaseline(dir);
-  await benchStore(dir, 'worker');
-  await benchStore(dir, 'inline');
+  await benchStore(dir);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

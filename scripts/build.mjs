@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// Builds what `bin/skiff.cjs` runs: the whole CLI as one CommonJS file, dist/skiff.cjs,
-// plus the SQLite writer thread's entry, dist/writer-worker.cjs.
+// Builds what `bin/skiff.cjs` runs: the whole CLI as one CommonJS file, dist/skiff.cjs.
 //
 // One file because start-up time is a goal (≤ 300 ms to /readyz): Node resolves and
 // links hundreds of ES modules one by one, while a single script is read once and, with
@@ -19,21 +18,15 @@ const dist = `${root}dist`;
 
 rmSync(dist, { recursive: true, force: true });
 
-const common = {
+await build({
   absWorkingDir: root,
+  entryPoints: ['src/cli/entry.ts'],
+  outfile: `${dist}/skiff.cjs`,
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
   external: ['better-sqlite3', 'etcd3'],
-  // The sources are ES modules; in one CommonJS file import.meta becomes the file's own URL.
-  define: { 'import.meta.url': '__skiff_import_meta_url', 'import.meta.resolve': '__skiff_import_meta_resolve' },
-  banner: { js: "const __skiff_import_meta_url = require('node:url').pathToFileURL(__filename).href;\nconst __skiff_import_meta_resolve = (s) => require('node:url').pathToFileURL(require.resolve(s)).href;" },
   sourcemap: 'linked',
   logLevel: 'warning',
-};
-
-await Promise.all([
-  build({ ...common, entryPoints: ['src/cli/entry.ts'], outfile: `${dist}/skiff.cjs` }),
-  build({ ...common, entryPoints: ['src/store/sqlite/writer-worker.ts'], outfile: `${dist}/writer-worker.cjs` }),
-]);
+});

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { etcdAvailable, startEtcd, type EtcdProcess } from '../../src/store/etcd/testing.js';
 import { openEtcdStore } from '../../src/store/etcd/index.js';
 import { Reader } from '../../src/store/sqlite/reader.js';
-import { openReaderDatabase } from '../../src/store/sqlite/schema.js';
+import { readCurrentRevision } from '../../src/store/sqlite/schema.js';
 import { listPrefix } from '../../src/apiserver/registry/keys.js';
 import { configMap, type CreatesResult, type GetsResult, type Target, type WatchRunResult } from './loadgen.js';
 import { abort, cpuMs, ensureBuilt, LoadGenerator, onCleanup, rssBytes, sleep, startNoop, startSkiff, targetFor, type Started } from './processes.js';
@@ -179,12 +179,12 @@ async function storeRangeTimer(backend: Backend, dataDir: string, etcd: EtcdProc
 async function openStoreRangeTimer(backend: Backend, dataDir: string, etcd: EtcdProcess | undefined, prefix: string): Promise<{ time(): Promise<number>; close(): Promise<void> }> {
   const key = listPrefix({ group: '', plural: 'configmaps', namespaced: true }, 'bench-list');
   if (backend === 'sqlite') {
-    const db = openReaderDatabase(join(dataDir, 'db', 'state.db'));
+    const db = new Database(join(dataDir, 'db', 'state.db'), { fileMustExist: true, readonly: true });
     const reader = new Reader(db);
     return {
       time: async () => {
         const t0 = performance.now();
-        const r = reader.range({ prefix: key });
+        const r = reader.range({ prefix: key }, readCurrentRevision(db));
         if (!r.items.length) throw new Error('store range returned nothing');
         return performance.now() - t0;
       },

@@ -26,8 +26,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const { logger } = options;
   const started = performance.now();
   const bindIsSpecific = options.bindAddress !== '0.0.0.0' && options.bindAddress !== '::';
-  // Start-up time: the store's writer thread boots on the other core while this thread
-  // loads the rest of the server and prepares credentials.
+  // Start-up time: the store opens (etcd: connects) while the rest of the server loads
+  // and credentials are read.
   const opening = openStore({ endpoint: options.datastoreEndpoint, dataDir: options.dataDir, logger });
   let credentials;
   let modules;

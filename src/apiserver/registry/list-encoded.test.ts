@@ -11,7 +11,7 @@ import { ObjectStorage, type ListOptions } from './storage.js';
 
 test('listEncoded prints exactly what list decodes, page by page and with selectors', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-list-'));
-  const store = await openSqliteStore({ path: join(dir, 'state.db'), writer: 'inline' });
+  const store = await openSqliteStore({ path: join(dir, 'state.db') });
   try {
     const storage = new ObjectStorage(store);
     const rt = builtinCatalogue().byResource('', 'v1', 'configmaps')!;

@@ -19,7 +19,7 @@ async function until(what: string, check: () => boolean): Promise<void> {
 
 test('the namespace cache follows creation, termination and deletion', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-ns-'));
-  const store = await openSqliteStore({ path: join(dir, 'state.db'), writer: 'inline' });
+  const store = await openSqliteStore({ path: join(dir, 'state.db') });
   const hub = new WatchHub({ store });
   const cache = new NamespaceCache();
   try {

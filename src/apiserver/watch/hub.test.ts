@@ -10,7 +10,7 @@ import { WatchHub, type HubEvent } from './hub.js';
 
 async function withStore(fn: (store: Store) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-hub-'));
-  const store = await openSqliteStore({ path: join(dir, 'state.db'), writer: 'inline' });
+  const store = await openSqliteStore({ path: join(dir, 'state.db') });
   try {
     await fn(store);
   } finally {

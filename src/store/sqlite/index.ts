@@ -1,20 +1,20 @@
 /**
  * The embedded SQLite backend of the Store: a revision log in one table (kine's design),
- * WAL with synchronous=FULL so an acknowledged write survives kill -9 and power loss,
- * group commit in a writer thread, watch fed from the commit path.
+ * WAL, group commit, writes acknowledged only once the WAL is fsync'd (so an acknowledged
+ * write survives kill -9 and power loss), watch fed from the commit path.
  *
  *   const store = await openSqliteStore({ path: '/var/lib/skiff/state.db', logger });
  */
 import { accessSync, constants, mkdirSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Reader } from './reader.js';
-import { openReaderDatabase, readCurrentRevision } from './schema.js';
+import { openWriterDatabase, readCurrentRevision } from './schema.js';
 import { SqliteStoreImpl, type SqliteStore } from './store.js';
+import { WalSync } from './wal-sync.js';
 import { WatchHub } from './watch-hub.js';
-import { startWriter, type WriterMode } from './writer-client.js';
+import { WriterLoop, type Durability } from './writer-loop.js';
 
 export type { SqliteStore, SqliteStoreStats } from './store.js';
-export type { WriterMode } from './writer-client.js';
 
 type LogFn = (fields: Record<string, unknown>, message: string) => void;
 
@@ -30,55 +30,40 @@ export interface SqliteStoreOptions {
   /** Database file; created when missing, and its directory too (mode 0700). */
   path: string;
   logger?: SqliteStoreLogger;
-  /**
-   * 'worker' (default) commits on a worker thread so fsync never blocks the event loop;
-   * 'inline' commits on this thread (no thread start-up; for tests and tiny tools).
-   */
-  writer?: WriterMode;
+  /** How commits are made durable; the default fdatasyncs the WAL. Tests substitute one to hold a sync. */
+  durability?: Durability;
 }
 
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
   const path = resolve(options.path);
   checkPath(path);
   const logger = options.logger;
-  // The writer thread starts first: its tens of milliseconds of boot overlap preparing
-  // the file here. Both create and migrate the file if needed (SQLite's locks order
-  // them); this thread's attempt is the one whose error the caller sees.
-  let store: SqliteStoreImpl | undefined;
-  let writerError: Error | undefined;
-  let writer;
+  let db;
   try {
-    writer = startWriter({
-      path,
-      mode: options.writer ?? 'worker',
-      onOutput: (output) => store?.handleOutput(output),
-      onFatal: (err) => {
-        if (!store) { writerError = err; return; }
-        logger?.error({ err: err.message, path }, 'sqlite writer failed');
-        store.handleFatal(err);
-      },
-      log: (level, message, fields) => logger?.[level]({ ...fields, path }, message),
-    });
+    db = openWriterDatabase(path);
   } catch (err) {
     throw new Error(`cannot open SQLite store at ${path}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  let readerDb;
-  try {
-    readerDb = openReaderDatabase(path, { prepare: true });
-  } catch (err) {
-    await writer.close();
-    throw new Error(`cannot open SQLite store at ${path}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  const revision = readCurrentRevision(readerDb);
-  const reader = new Reader(readerDb);
+  // One connection serves reads and writes: both run on this thread, never at once.
+  const revision = readCurrentRevision(db);
+  const reader = new Reader(db);
+  const wal = new WalSync(`${path}-wal`);
   const hub = new WatchHub({
     revision,
     readHistory: (o) => reader.history(o),
     onHandlerError: (err) => logger?.warn({ err: String(err), path }, 'watch handler threw; watch ended'),
   });
-  store = new SqliteStoreImpl({ path, reader, hub, closeReader: () => readerDb.close() });
-  store.attachWriter(writer);
-  if (writerError) store.handleFatal(writerError);
+  const store: SqliteStoreImpl = new SqliteStoreImpl({ path, revision, reader, hub, closeReader: () => wal.close() });
+  store.attachWriter(new WriterLoop({
+    db,
+    durability: options.durability ?? wal,
+    emit: (output) => store.handleOutput(output),
+    log: (level, message, fields) => logger?.[level]({ ...fields, path }, message),
+    fatal: (err) => {
+      logger?.error({ err: err.message, path }, 'sqlite store failed');
+      store.handleFatal(err);
+    },
+  }));
   logger?.info({ path, revision }, 'sqlite store opened');
   return store;
 }

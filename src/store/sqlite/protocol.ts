@@ -1,7 +1,4 @@
-/**
- * Messages between the Store (main thread) and its writer (a worker thread, or inline).
- * Plain data only: they cross a postMessage boundary, so no class instances.
- */
+/** Requests from the Store to its writer, and what the writer reports back. */
 import type { KeyValue, WatchEvent } from '../types.js';
 
 export type WriteRequest =
@@ -30,13 +27,6 @@ export interface WriterOutput {
   revision: number;
   /** Total transactions committed so far by this writer (for tests and metrics). */
   transactions: number;
+  /** False after a failed sync: `revision` may not be durable and must not become visible. */
+  durable: boolean;
 }
-
-export type ToWriter = { type: 'requests'; requests: WriteRequest[] } | { type: 'close' };
-
-export type FromWriter =
-  | { type: 'ready'; revision: number }
-  | { type: 'output'; output: WriterOutput }
-  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; fields: Record<string, unknown> }
-  | { type: 'fatal'; message: string }
-  | { type: 'closed' };

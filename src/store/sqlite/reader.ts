@@ -1,11 +1,12 @@
 /**
- * Reads on the main thread's own connection. WAL gives every statement (or explicit read
- * transaction) a snapshot of everything committed so far, so a write acknowledged by the
- * writer is visible to the very next read here.
+ * Reads on their own connection. WAL gives every statement (or explicit read transaction)
+ * a snapshot of everything committed so far; the store caps reads at the newest revision
+ * known durable (`visible`), so a write acknowledged by the writer is visible to the very
+ * next read here, and one not yet acknowledged is not.
  */
 import { CompactedError, FutureRevisionError, type KeyValue, type RangeOptions, type RangeResult, type WatchEvent } from '../types.js';
 import { ROW_COLUMNS, prefixEnd, toEvent, toKeyValue, type Row } from './rows.js';
-import { readCompactRevision, readCurrentRevision, type Db } from './schema.js';
+import { readCompactRevision, type Db } from './schema.js';
 
 /** Latest row per key at a revision, for keys in [prefix, end) after a lower bound. */
 function latestRows(lowerOp: '>' | '>='): string {
@@ -49,7 +50,7 @@ export class Reader {
   constructor(db: Db) {
     this.db = db;
     this.statements = {
-      latest: db.prepare(`SELECT ${ROW_COLUMNS} FROM kv WHERE name = ? ORDER BY id DESC LIMIT 1`),
+      latest: db.prepare(`SELECT ${ROW_COLUMNS} FROM kv WHERE name = ? AND id <= ? ORDER BY id DESC LIMIT 1`),
       byId: db.prepare(`SELECT ${ROW_COLUMNS} FROM kv WHERE id = ?`),
       history: db.prepare(`
         SELECT ${ROW_COLUMNS} FROM kv
@@ -60,23 +61,19 @@ export class Reader {
     this.afterKey = rangeStatements(db, '>');
   }
 
-  get(key: string): KeyValue | undefined {
-    const row = this.statements.latest.get(key) as Row | undefined;
+  get(key: string, visible: number): KeyValue | undefined {
+    const row = this.statements.latest.get(key, visible) as Row | undefined;
     return row && !row.deleted ? toKeyValue(row) : undefined;
-  }
-
-  currentRevision(): number {
-    return readCurrentRevision(this.db);
   }
 
   compactedRevision(): number {
     return readCompactRevision(this.db);
   }
 
-  range(options: RangeOptions): RangeResult {
-    // One read transaction: the items, the count and the revision share a snapshot.
+  range(options: RangeOptions, visible: number): RangeResult {
+    // One read transaction: the items, the count and the compaction mark share a snapshot.
     return this.db.transaction(() => {
-      const current = readCurrentRevision(this.db);
+      const current = visible;
       const revision = options.revision || current;
       this.checkRevision(revision, current);
       const startAfter = options.startAfter !== undefined && options.startAfter >= options.prefix ? options.startAfter : undefined;

@@ -23,23 +23,24 @@ const META_SCHEMA_VERSION = 'schema_version';
 const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
 
 /**
- * Opens the connection that owns all writes: sets durability pragmas and creates the schema.
- * `auto_vacuum` only takes effect before the first table exists, so it is set first.
+ * Opens the connection that owns all writes (and serves the reads): sets the pragmas and
+ * creates the schema. `auto_vacuum` only takes effect before the first table exists, so it
+ * is set first.
  */
 export function openWriterDatabase(path: string): Db {
   const db = new Database(path);
   try {
-    // First: the writer thread and the main thread (openReaderDatabase with `prepare`) may
-    // open a new file at the same moment; each waits for the other's lock, never fails.
+    // Another process opening the file (a second server by mistake, the sqlite3 shell)
+    // waits for our locks rather than failing at once, and we for its.
     db.pragma('busy_timeout = 5000');
     db.pragma('auto_vacuum = INCREMENTAL');
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (String(mode).toLowerCase() !== 'wal') throw new Error(`cannot switch to WAL journal mode (got ${mode})`);
-    // FULL: in WAL mode every commit fsyncs the WAL, so an acknowledged write survives
-    // power loss and kill -9 alike (NORMAL would only survive a process crash).
-    db.pragma('synchronous = FULL');
+    // NORMAL: COMMIT does not fsync the WAL; the writer does that itself, off the event
+    // loop, before it acknowledges the batch (wal-sync.ts) — FULL's durability.
+    db.pragma('synchronous = NORMAL');
     db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
-    // One IMMEDIATE transaction: of two connections migrating at once, the second sees the first's work.
+    // One IMMEDIATE transaction: of two processes migrating at once, the second sees the first's work.
     db.transaction(() => {
       db.exec(`
         CREATE TABLE IF NOT EXISTS kv (
@@ -62,23 +63,6 @@ export function openWriterDatabase(path: string): Db {
         throw new Error(`database schema version ${version} is newer than this program supports (${SCHEMA_VERSION})`);
       }
     }).immediate();
-    return db;
-  } catch (err) {
-    db.close();
-    throw err;
-  }
-}
-
-/**
- * A read-only view for the main thread; WAL lets it read while the writer commits.
- * With `prepare`, the file is first created and migrated as the writer would (one
- * connection does both, which is cheaper at start-up than opening twice).
- */
-export function openReaderDatabase(path: string, options: { prepare?: boolean } = {}): Db {
-  const db = options.prepare ? openWriterDatabase(path) : new Database(path, { fileMustExist: true });
-  try {
-    db.pragma('busy_timeout = 5000');
-    db.pragma('query_only = 1');
     return db;
   } catch (err) {
     db.close();

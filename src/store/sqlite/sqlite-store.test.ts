@@ -23,7 +23,7 @@ describe('sqlite store', () => {
     const { dir, remove } = makeTempDir();
     const path = join(dir, 'state.db');
     try {
-      const first = await openSqliteStore({ path, writer: 'inline' });
+      const first = await openSqliteStore({ path });
       const a = await first.create('/r/a', 'a1');
       const a2 = await first.update('/r/a', 'a2', a.modRevision);
       await first.create('/r/b', 'b1');
@@ -31,7 +31,7 @@ describe('sqlite store', () => {
       await first.compact(a2.modRevision);
       await first.close();
 
-      const second = await openSqliteStore({ path, writer: 'inline' });
+      const second = await openSqliteStore({ path });
       try {
         assert.equal(await second.currentRevision(), del.revision);
         assert.equal(await second.compactedRevision(), a2.modRevision);
@@ -50,7 +50,7 @@ describe('sqlite store', () => {
   });
 
   it('never reuses a revision whose tombstone was compacted away', async () => {
-    const { store, cleanup } = await openTempStore({ writer: 'inline' });
+    const { store, cleanup } = await openTempStore();
     try {
       await store.create('/t/a', '1');
       const del = await store.delete('/t/a');
@@ -63,7 +63,7 @@ describe('sqlite store', () => {
   });
 
   it('commits a burst of concurrent writes in one transaction (group commit)', async () => {
-    const { store, cleanup } = await openTempStore({ writer: 'inline' });
+    const { store, cleanup } = await openTempStore();
     try {
       const before = store.stats().transactions;
       const created = await Promise.all(Array.from({ length: 200 }, (_, i) => store.create(`/g/${i}`, String(i))));
@@ -76,7 +76,7 @@ describe('sqlite store', () => {
   });
 
   it('frees space after compacting many updates of one key', async () => {
-    const { store, path, cleanup } = await openTempStore({ writer: 'inline' });
+    const { store, path, cleanup } = await openTempStore();
     try {
       const value = 'x'.repeat(4000);
       const churn = async (kv: KeyValue, n: number) => {
@@ -101,7 +101,7 @@ describe('sqlite store', () => {
   });
 
   it('keeps writes flowing and correct while a large compaction runs', async () => {
-    const { store, cleanup } = await openTempStore({ writer: 'inline' });
+    const { store, cleanup } = await openTempStore();
     try {
       let kv = await store.create('/cw/k', '0');
       for (let i = 1; i <= 2500; i++) kv = await store.update('/cw/k', String(i), kv.modRevision);
@@ -120,7 +120,7 @@ describe('sqlite store', () => {
     it('creates a missing directory', async () => {
       const { dir, remove } = makeTempDir();
       try {
-        const store = await openSqliteStore({ path: join(dir, 'data', 'db', 'state.db'), writer: 'inline' });
+        const store = await openSqliteStore({ path: join(dir, 'data', 'db', 'state.db') });
         await store.create('/x', 'y');
         await store.close();
         assert.ok(statSync(join(dir, 'data', 'db', 'state.db')).isFile());
@@ -133,7 +133,7 @@ describe('sqlite store', () => {
       const { dir, remove } = makeTempDir();
       try {
         writeFileSync(join(dir, 'file'), 'x');
-        await assert.rejects(openSqliteStore({ path: join(dir, 'file', 'db', 'state.db'), writer: 'inline' }), /cannot open SQLite store at .*cannot create directory/);
+        await assert.rejects(openSqliteStore({ path: join(dir, 'file', 'db', 'state.db') }), /cannot open SQLite store at .*cannot create directory/);
       } finally {
         remove();
       }
@@ -143,7 +143,7 @@ describe('sqlite store', () => {
       const { dir, remove } = makeTempDir();
       try {
         mkdirSync(join(dir, 'db'));
-        await assert.rejects(openSqliteStore({ path: join(dir, 'db'), writer: 'inline' }), /cannot open SQLite store at .*is a directory/);
+        await assert.rejects(openSqliteStore({ path: join(dir, 'db') }), /cannot open SQLite store at .*is a directory/);
       } finally {
         remove();
       }
@@ -154,7 +154,7 @@ describe('sqlite store', () => {
       try {
         const path = join(dir, 'state.db');
         writeFileSync(path, 'this is not a database, just some text that is long enough '.repeat(20));
-        await assert.rejects(openSqliteStore({ path, writer: 'inline' }), /cannot open SQLite store at .*not a database/);
+        await assert.rejects(openSqliteStore({ path }), /cannot open SQLite store at .*not a database/);
       } finally {
         remove();
       }

@@ -1,6 +1,10 @@
 /**
- * The Store on a SQLite revision log: reads on this thread's connection, writes through
- * the single writer (group-committed), watch events straight from the commit path.
+ * The Store on a SQLite revision log: reads on their own connection, writes through the
+ * single writer (group-committed), watch events straight from the commit path.
+ *
+ * Reads see only what the writer has reported durable (`visible`): a row committed but
+ * still being synced is in the file already, and must not be read before its write is
+ * acknowledged — a crash could still take it away.
  */
 import {
   FutureRevisionError,
@@ -19,7 +23,6 @@ import {
 import type { WriteFailure, WriteRequest, WriteResult, WriterOutput } from './protocol.js';
 import type { Reader } from './reader.js';
 import type { WatchHub } from './watch-hub.js';
-import type { WriterClient } from './writer-client.js';
 
 export interface SqliteStoreStats {
   /** Transactions committed by the writer (a batch of writes is one). */
@@ -35,6 +38,12 @@ export interface SqliteStore extends Store {
   stats(): SqliteStoreStats;
 }
 
+/** The writer as the store uses it (WriterLoop). */
+export interface Writer {
+  push(requests: WriteRequest[]): void;
+  close(): Promise<void>;
+}
+
 type Request = WriteRequest extends infer R ? (R extends WriteRequest ? Omit<R, 'id'> : never) : never;
 
 interface Pending {
@@ -46,7 +55,9 @@ export class SqliteStoreImpl implements SqliteStore {
   readonly path: string;
   private readonly reader: Reader;
   private readonly hub: WatchHub;
-  private writer!: WriterClient;
+  private writer!: Writer;
+  /** Newest revision known durable; reads are capped here. */
+  private visible: number;
   private readonly pending = new Map<number, Pending>();
   private outbox: WriteRequest[] = [];
   private nextId = 1;
@@ -56,26 +67,27 @@ export class SqliteStoreImpl implements SqliteStore {
   private closing: Promise<void> | undefined;
   private readonly closeReader: () => void;
 
-  constructor(options: { path: string; reader: Reader; hub: WatchHub; closeReader(): void }) {
+  constructor(options: { path: string; revision: number; reader: Reader; hub: WatchHub; closeReader(): void }) {
     this.path = options.path;
+    this.visible = options.revision;
     this.reader = options.reader;
     this.hub = options.hub;
     this.closeReader = options.closeReader;
   }
 
   /** Wired after construction because the writer's callbacks point back here. */
-  attachWriter(writer: WriterClient): void {
+  attachWriter(writer: Writer): void {
     this.writer = writer;
   }
 
   async get(key: string): Promise<KeyValue | undefined> {
     this.checkOpen();
-    return this.reader.get(key);
+    return this.reader.get(key, this.visible);
   }
 
   async range(options: RangeOptions): Promise<RangeResult> {
     this.checkOpen();
-    return this.reader.range(options);
+    return this.reader.range(options, this.visible);
   }
 
   async create(key: string, value: string): Promise<KeyValue> {
@@ -102,7 +114,7 @@ export class SqliteStoreImpl implements SqliteStore {
 
   async currentRevision(): Promise<number> {
     this.checkOpen();
-    return this.reader.currentRevision();
+    return this.visible;
   }
 
   async compactedRevision(): Promise<number> {
@@ -132,9 +144,12 @@ export class SqliteStoreImpl implements SqliteStore {
   /** Everything the writer committed, in commit order. */
   handleOutput(output: WriterOutput): void {
     this.transactions = output.transactions;
-    // Watchers first: when a write's promise resolves, its event is already published,
-    // so a watch started right after sees it through replay, not twice.
-    this.hub.publish(output.events, output.revision);
+    if (output.durable) {
+      this.visible = output.revision;
+      // Watchers first: when a write's promise resolves, its event is already published,
+      // so a watch started right after sees it through replay, not twice.
+      this.hub.publish(output.events, output.revision);
+    }
     for (const result of output.results) {
       const pending = this.pending.get(result.id);
       if (!pending) continue;
@@ -146,7 +161,6 @@ export class SqliteStoreImpl implements SqliteStore {
         pending.reject(toError(result.failure));
       }
     }
-    if (!this.pending.size) this.writer?.setBusy(false);
   }
 
   /** The writer is gone: fail everything in flight and every watch. */
@@ -167,13 +181,12 @@ export class SqliteStoreImpl implements SqliteStore {
     });
   }
 
-  /** Sends the writes of this tick as one message; the writer batches across messages too. */
+  /** Hands the writes of this tick over together; the writer batches across ticks too. */
   private flush(): void {
     if (!this.outbox.length) return;
     const requests = this.outbox;
     this.outbox = [];
-    this.writer.setBusy(true);
-    this.writer.send(requests);
+    this.writer.push(requests);
   }
 
   private rejectAll(err: Error): void {

@@ -3,8 +3,10 @@
  * etcd batches its backend commits), so a burst of N writes costs one fsync, not N.
  * Compaction runs in small steps between write batches so it never stalls writers for long.
  *
- * Transport-agnostic: the worker entry and the inline writer both feed it requests and
- * forward what it emits.
+ * Runs on the API server's thread. A batch's transaction is CPU work of microseconds per
+ * write; its fsync (`durability.sync`) runs off the event loop, and nothing about the
+ * batch — results, watch events, the revision readers may see — is emitted until it has
+ * completed. Requests arriving meanwhile form the next batch.
  */
 import type { WatchEvent } from '../types.js';
 import type { WriteFailure, WriteRequest, WriteResult, WriterOutput } from './protocol.js';
@@ -13,12 +15,19 @@ import { META_COMPACT_REVISION, readCompactRevision, readCurrentRevision, type D
 
 type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
+/** Makes what was committed durable (see wal-sync.ts). */
+export interface Durability {
+  sync(done: (err: Error | null) => void): void;
+  syncNow(): void;
+}
+
 export interface WriterLoopOptions {
   db: Db;
+  durability: Durability;
   emit(output: WriterOutput): void;
   log(level: LogLevel, message: string, fields: Record<string, unknown>): void;
-  /** Called at the start of every run, so a transport can pull messages already waiting. */
-  pull?(): void;
+  /** A sync failed: whether the batch is durable is unknown, so the store must stop. */
+  fatal(err: Error): void;
   /** Most writes in one transaction; bounds the latency of the batch's first writer. */
   maxBatch?: number;
   /** Rows examined per compaction transaction. */
@@ -45,7 +54,9 @@ export class WriterLoop {
   private queue: WriteRequest[] = [];
   private job: CompactionJob | undefined;
   private scheduled = false;
+  private syncing = false;
   private closed = false;
+  private broken: Error | undefined;
   private lastId: number;
   private compactRevision: number;
   private transactions = 0;
@@ -92,20 +103,35 @@ export class WriterLoop {
   }
 
   push(requests: WriteRequest[]): void {
-    if (this.closed) {
-      this.options.emit(this.output(requests.map((r) => fail(r.id, { kind: 'internal', message: 'store is closed' })), []));
+    if (this.closed || this.broken) {
+      const message = this.broken ? `store failed: ${this.broken.message}` : 'store is closed';
+      this.options.emit(this.output(requests.map((r) => fail(r.id, { kind: 'internal', message })), []));
       return;
     }
     for (const request of requests) this.queue.push(request);
     this.schedule();
   }
 
-  /** Commits what is queued, abandons a running compaction, and closes the database. */
-  close(): void {
+  /**
+   * Commits what is queued (synced before this returns), abandons a running compaction,
+   * and closes the database. Waits for a batch whose sync is under way.
+   */
+  async close(): Promise<void> {
     if (this.closed) return;
-    this.options.pull?.();
-    while (this.queue.length) this.commitBatch();
+    while (this.syncing) await new Promise((resolve) => setImmediate(resolve));
     this.closed = true;
+    while (this.queue.length && !this.broken) {
+      const output = this.commitBatch();
+      if (output.changed) {
+        try {
+          this.options.durability.syncNow();
+        } catch (err) {
+          this.failBatch(output, err as Error);
+          continue;
+        }
+      }
+      this.finishBatch(output);
+    }
     if (this.job) {
       const waiting = this.job.waiting;
       this.job = undefined;
@@ -115,26 +141,39 @@ export class WriterLoop {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.closed) return;
+    if (this.scheduled || this.closed || this.syncing) return;
     this.scheduled = true;
     setImmediate(() => this.run());
   }
 
   private run(): void {
     this.scheduled = false;
-    if (this.closed) return;
-    this.options.pull?.();
-    if (this.closed) return; // a close request was among the pulled messages
-    if (this.queue.length) this.commitBatch();
+    if (this.closed || this.syncing || this.broken) return;
+    if (this.queue.length) {
+      const output = this.commitBatch();
+      if (output.changed) {
+        this.syncing = true;
+        this.options.durability.sync((err) => {
+          this.syncing = false;
+          if (err) this.failBatch(output, err);
+          else this.finishBatch(output);
+          if (!this.closed) this.schedule();
+        });
+        return;
+      }
+      this.finishBatch(output);
+    }
     if (this.job) this.compactionTick();
     if (this.queue.length || this.job) this.schedule();
   }
 
-  private commitBatch(): void {
+  /** One transaction over the queued requests; nothing is emitted yet. */
+  private commitBatch(): CommittedBatch {
     const requests = this.queue.splice(0, this.maxBatch);
     let results: WriteResult[] = [];
     let events: WatchEvent[] = [];
     const started: CompactionJob[] = [];
+    const before = this.lastId;
     try {
       this.applyBatch(requests, results, events, started);
       this.transactions++;
@@ -148,8 +187,23 @@ export class WriterLoop {
       events = [];
       started.length = 0;
     }
-    for (const job of started) this.adoptCompaction(job);
-    this.options.emit(this.output(results, events));
+    return { results, events, started, changed: this.lastId !== before || started.length > 0 };
+  }
+
+  private finishBatch(batch: CommittedBatch): void {
+    for (const job of batch.started) this.adoptCompaction(job);
+    this.options.emit(this.output(batch.results, batch.events));
+  }
+
+  /** Committed but perhaps not durable: no write of the batch can be acknowledged, and none after it. */
+  private failBatch(batch: CommittedBatch, err: Error): void {
+    this.broken = err;
+    const message = `syncing the SQLite write-ahead log failed: ${err.message}`;
+    this.options.log('error', message, {});
+    const failed = batch.results.map((r) => fail(r.id, { kind: 'internal', message }));
+    const queued = this.queue.splice(0).map((r) => fail(r.id, { kind: 'internal', message }));
+    this.options.emit({ results: [...failed, ...queued], events: [], revision: this.lastId, transactions: this.transactions, durable: false });
+    this.options.fatal(new Error(message));
   }
 
   private applyWrite(request: Exclude<WriteRequest, { op: 'compact' }>, events: WatchEvent[]): WriteResult {
@@ -263,8 +317,16 @@ export class WriterLoop {
   }
 
   private output(results: WriteResult[], events: WatchEvent[]): WriterOutput {
-    return { results, events, revision: this.lastId, transactions: this.transactions };
+    return { results, events, revision: this.lastId, transactions: this.transactions, durable: true };
   }
+}
+
+interface CommittedBatch {
+  results: WriteResult[];
+  events: WatchEvent[];
+  started: CompactionJob[];
+  /** The transaction wrote something that must be synced before it is acknowledged. */
+  changed: boolean;
 }
 
 function fail(id: number, failure: WriteFailure): WriteResult {

@@ -6,7 +6,7 @@ import { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from '../i
 
 /**
  * A fresh directory, on tmpfs when there is one: fsync there is free, so the suites stay
- * fast while running exactly the durable code path (synchronous=FULL). `onDisk` forces a
+ * fast while running exactly the durable code path (fdatasync of the WAL). `onDisk` forces a
  * real disk, for tests about file sizes or timing.
  */
 export function makeTempDir(options: { onDisk?: boolean } = {}): { dir: string; remove(): void } {
