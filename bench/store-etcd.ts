@@ -6,7 +6,8 @@
  *   node --import tsx bench/store-etcd.ts [--seconds 3] [--concurrency 50]
  */
 import { pathToFileURL } from 'node:url';
-import { Etcd3 } from 'etcd3';
+import { GrpcChannel } from '../src/store/etcd/grpc.js';
+import { encodePutRequest } from '../src/store/etcd/messages.js';
 import { openEtcdStore } from '../src/store/etcd/index.js';
 import { etcdAvailable, startEtcd } from '../src/store/etcd/testing.js';
 
@@ -43,12 +44,13 @@ export async function runStoreEtcdBench(options: StoreEtcdBenchOptions = {}): Pr
   const etcd = await startEtcd();
   try {
     const value = Buffer.from(JSON.stringify({ kind: 'ConfigMap', metadata: { name: 'bench' }, data: { k: 'v'.repeat(200) } }));
-    const raw = new Etcd3({ hosts: [etcd.endpoint] });
+    const raw = new GrpcChannel({ endpoints: [etcd.endpoint.replace(/^https?:\/\//, '')] });
+    const put = (key: string) => raw.unary('/etcdserverpb.KV/Put', encodePutRequest(Buffer.from(key), value));
     let putsPerSecond: number;
     try {
       // Warm up first: a fresh member's first writes grow its WAL and bolt files.
-      await measure(0.5, concurrency, (i) => raw.kv.put({ key: Buffer.from(`/bench/warm/${i}`), value }));
-      putsPerSecond = await measure(seconds, concurrency, (i) => raw.kv.put({ key: Buffer.from(`/bench/put/${i}`), value }));
+      await measure(0.5, concurrency, (i) => put(`/bench/warm/${i}`));
+      putsPerSecond = await measure(seconds, concurrency, (i) => put(`/bench/put/${i}`));
     } finally {
       raw.close();
     }

@@ -7,8 +7,7 @@
 // Node 20 can cache the compiled code of a script (vm.Script cachedData) but not of an ES
 // module. Type checking is `npm run typecheck`; esbuild only strips types.
 //
-// Left outside the bundle: better-sqlite3 (a native addon) and etcd3 (gRPC loads .proto
-// files from its own directory; only loaded when --datastore-endpoint names etcd).
+// Left outside the bundle: better-sqlite3 (a native addon, loaded from node_modules).
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +25,7 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  external: ['better-sqlite3', 'etcd3'],
+  external: ['better-sqlite3'],
   sourcemap: 'linked',
   logLevel: 'warning',
 });

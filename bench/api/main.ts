@@ -6,7 +6,8 @@
  * cost shows as a ratio. Every measurement is repeated and the median reported.
  */
 import Database from 'better-sqlite3';
-import { Etcd3 } from 'etcd3';
+import { GrpcChannel } from '../../src/store/etcd/grpc.js';
+import { encodePutRequest } from '../../src/store/etcd/messages.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -145,14 +146,14 @@ function sqliteInsertsPerSecond(dir: string, seconds: number): number {
   }
 }
 
-/** etcd's own put rate: `concurrency` puts in flight through the etcd3 client. */
+/** etcd's own put rate: `concurrency` plain puts in flight through the store's gRPC channel. */
 async function etcdPutsPerSecond(endpoint: string, seconds: number, concurrency: number, run: number): Promise<number> {
-  const client = new Etcd3({ hosts: [endpoint] });
+  const channel = new GrpcChannel({ endpoints: [endpoint.replace(/^https?:\/\//, '')] });
   try {
     const value = Buffer.from(configMap('bench', 'bench'));
-    return await closedLoop(seconds, concurrency, (i) => client.kv.put({ key: Buffer.from(`/bench-floor/${run}/${i}`), value }));
+    return await closedLoop(seconds, concurrency, (i) => channel.unary('/etcdserverpb.KV/Put', encodePutRequest(Buffer.from(`/bench-floor/${run}/${i}`), value)));
   } finally {
-    client.close();
+    channel.close();
   }
 }
 

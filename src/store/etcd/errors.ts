@@ -1,7 +1,7 @@
 /**
  * Recognises etcd's revision errors, which arrive as gRPC OUT_OF_RANGE with fixed
- * messages (etcd server/mvcc/kv.go: ErrCompacted, ErrFutureRev). The etcd3 package turns
- * them into generic error classes, so the message text is what identifies them.
+ * messages (etcd server/mvcc/kv.go: ErrCompacted, ErrFutureRev): the message text is
+ * what tells them apart.
  */
 import { StoreError } from '../types.js';
 

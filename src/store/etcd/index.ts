@@ -5,8 +5,8 @@
  * etcd's revision and compaction are cluster-wide, so servers sharing an etcd also share
  * one revision sequence and each other's compactions.
  */
-import { Etcd3 } from 'etcd3';
 import { StoreError, type Store } from '../types.js';
+import { GrpcChannel } from './grpc.js';
 import { KeySpace } from './keys.js';
 import { EtcdStore, type EtcdStoreLogger } from './store.js';
 
@@ -30,13 +30,10 @@ export interface OpenEtcdStoreOptions {
 /** Connects and checks that etcd answers, so a wrong endpoint fails at startup. */
 export async function openEtcdStore(options: OpenEtcdStoreOptions): Promise<Store> {
   if (options.endpoints.length === 0) throw new Error('openEtcdStore: no etcd endpoints given');
-  const client = new Etcd3({
-    hosts: options.endpoints.map((e) => e.replace(/^(etcd|http):\/\//, '')),
-    // Lists and watch catch-up batches can exceed gRPC's 4 MiB default; etcd itself
-    // sends responses of any size (Kubernetes raises this limit the same way).
-    grpcOptions: { 'grpc.max_receive_message_length': -1 },
-  });
-  const store = new EtcdStore({ client, keys: new KeySpace(options.prefix ?? ''), logger: options.logger });
+  // No message size limit on our side: lists and watch catch-up batches can exceed gRPC's
+  // usual 4 MiB default (Kubernetes raises that limit the same way).
+  const channel = new GrpcChannel({ endpoints: options.endpoints.map((e) => e.replace(/^(etcd|http):\/\//, '')) });
+  const store = new EtcdStore({ channel, keys: new KeySpace(options.prefix ?? ''), logger: options.logger });
   const timeoutMs = options.connectTimeoutMs ?? 10_000;
   let timer: NodeJS.Timeout | undefined;
   try {

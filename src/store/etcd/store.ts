@@ -2,11 +2,10 @@
  * The Store on etcd v3: every operation is one etcd RPC (a range or a transaction), so
  * etcd itself provides the revision, the compare-and-swap and the watch history.
  *
- * We use the etcd3 package for its connection pool and generated gRPC clients only, and
- * speak the raw KV/Watch messages: that keeps response headers (revisions), `count` and
- * `more` visible, and lets watches report compaction precisely (see watch.ts).
+ * Speaks etcd's KV and Watch services directly (grpc.ts, messages.ts): response headers
+ * (revisions), `count` and `more` stay visible, and watches report compaction precisely
+ * (see watch.ts).
  */
-import type { Etcd3, IKeyValue, IRangeRequest, KVClient } from 'etcd3';
 import {
   CompactedError,
   FutureRevisionError,
@@ -23,7 +22,20 @@ import {
   type WatchOptions,
 } from '../types.js';
 import { backendError, isCompactedError, isFutureRevisionError } from './errors.js';
+import type { GrpcChannel } from './grpc.js';
 import type { KeySpace } from './keys.js';
+import {
+  decodeRangeResponse,
+  decodeTxnResponse,
+  encodeCompactionRequest,
+  encodeRangeRequest,
+  encodeTxnRequest,
+  type RangeRequest,
+  type RangeResponse,
+  type RawKeyValue,
+  type TxnRequest,
+  type TxnResponse,
+} from './messages.js';
 import { startWatch, toKeyValue } from './watch.js';
 
 /** Ranged for its response header only; never written (etcd refuses the empty key). */
@@ -35,14 +47,13 @@ export interface EtcdStoreLogger {
 }
 
 export interface EtcdStoreOptions {
-  client: Etcd3;
+  channel: GrpcChannel;
   keys: KeySpace;
   logger?: EtcdStoreLogger;
 }
 
 export class EtcdStore implements Store {
-  private readonly client: Etcd3;
-  private readonly kv: KVClient;
+  private readonly channel: GrpcChannel;
   private readonly keys: KeySpace;
   private readonly logger: EtcdStoreLogger | undefined;
   /**
@@ -55,97 +66,93 @@ export class EtcdStore implements Store {
   private readonly watches = new Set<Watch>();
 
   constructor(options: EtcdStoreOptions) {
-    this.client = options.client;
-    this.kv = options.client.kv;
+    this.channel = options.channel;
     this.keys = options.keys;
     this.logger = options.logger;
   }
 
   async get(key: string): Promise<KeyValue | undefined> {
-    const res = await this.call('get', () => this.kv.range({ key: this.keys.encode(key) }));
+    const res = await this.call('get', () => this.rangeRpc({ key: this.keys.encode(key) }));
     const kv = res.kvs[0];
     return kv ? toKeyValue(this.keys, kv) : undefined;
   }
 
   async range(options: RangeOptions): Promise<RangeResult> {
     const { key, rangeEnd } = this.keys.range(options.prefix, options.startAfter);
-    const req: IRangeRequest = { key, range_end: rangeEnd };
+    const req: RangeRequest = { key, rangeEnd };
     if (options.limit) req.limit = options.limit;
     if (options.revision) req.revision = options.revision;
-    const res = await this.readAt('range', options.revision, () => this.kv.range(req));
+    const res = await this.readAt('range', options.revision, () => this.rangeRpc(req));
     const items = res.kvs.map((kv) => toKeyValue(this.keys, kv));
     return {
       items,
       // etcd's header always names the latest revision, even for a read in the past.
-      revision: options.revision || Number(res.header.revision),
+      revision: options.revision || res.revision,
       more: res.more,
       // etcd counts every key in [key, rangeEnd), i.e. those after startAfter: exactly
       // this page plus what is left for the following ones.
-      remaining: Math.max(0, Number(res.count) - items.length),
+      remaining: Math.max(0, res.count - items.length),
     };
   }
 
   async create(key: string, value: string): Promise<KeyValue> {
     const k = this.keys.encode(key);
     const res = await this.call('create', () =>
-      this.kv.txn({
-        compare: [{ key: k, target: 'Create', result: 'Equal', create_revision: 0 }],
-        success: [{ request_put: { key: k, value: Buffer.from(value, 'utf8') } }],
+      this.txnRpc({
+        compare: [{ key: k, target: 'create', result: 'equal', revision: 0 }],
+        success: [{ put: { key: k, value: Buffer.from(value, 'utf8') } }],
         failure: [],
       }),
     );
     if (!res.succeeded) throw new KeyExistsError(key);
-    const revision = Number(res.header.revision);
+    const revision = res.revision;
     return { key, value, createRevision: revision, modRevision: revision };
   }
 
   async update(key: string, value: string, expectedRevision: number): Promise<KeyValue> {
     const k = this.keys.encode(key);
     const res = await this.call('update', () =>
-      this.kv.txn({
+      this.txnRpc({
         compare: [
           // mod_revision of a missing key is 0: without the existence check an update
           // "at revision 0" would quietly create the key.
-          { key: k, target: 'Create', result: 'Greater', create_revision: 0 },
-          { key: k, target: 'Mod', result: 'Equal', mod_revision: expectedRevision },
+          { key: k, target: 'create', result: 'greater', revision: 0 },
+          { key: k, target: 'mod', result: 'equal', revision: expectedRevision },
         ],
-        success: [{ request_put: { key: k, value: Buffer.from(value, 'utf8'), prev_kv: true } }],
-        failure: [{ request_range: { key: k } }],
+        success: [{ put: { key: k, value: Buffer.from(value, 'utf8'), prevKv: true } }],
+        failure: [{ range: { key: k } }],
       }),
     );
-    if (!res.succeeded) throw this.conflict(key, res.responses[0]?.response_range?.kvs[0]);
-    const revision = Number(res.header.revision);
-    const prev = res.responses[0]?.response_put?.prev_kv;
-    return { key, value, createRevision: prev ? Number(prev.create_revision) : revision, modRevision: revision };
+    const first = res.responses[0];
+    if (!res.succeeded) throw this.conflict(key, first && 'range' in first ? first.range.kvs[0] : undefined);
+    const revision = res.revision;
+    const prev = first && 'put' in first ? first.put.prevKv : undefined;
+    return { key, value, createRevision: prev ? prev.createRevision : revision, modRevision: revision };
   }
 
   async delete(key: string, expectedRevision?: number): Promise<{ kv: KeyValue; revision: number }> {
     const k = this.keys.encode(key);
-    const compare =
-      expectedRevision === undefined
-        ? [{ key: k, target: 'Create' as const, result: 'Greater' as const, create_revision: 0 }]
-        : [
-            { key: k, target: 'Create' as const, result: 'Greater' as const, create_revision: 0 },
-            { key: k, target: 'Mod' as const, result: 'Equal' as const, mod_revision: expectedRevision },
-          ];
+    const compare: TxnRequest['compare'] = [{ key: k, target: 'create', result: 'greater', revision: 0 }];
+    if (expectedRevision !== undefined) compare.push({ key: k, target: 'mod', result: 'equal', revision: expectedRevision });
     const res = await this.call('delete', () =>
-      this.kv.txn({
+      this.txnRpc({
         compare,
-        success: [{ request_delete_range: { key: k, prev_kv: true } }],
-        failure: [{ request_range: { key: k } }],
+        success: [{ deleteRange: { key: k, prevKv: true } }],
+        failure: [{ range: { key: k } }],
       }),
     );
-    if (!res.succeeded) throw this.conflict(key, res.responses[0]?.response_range?.kvs[0]);
-    const prev = res.responses[0]?.response_delete_range?.prev_kvs[0];
+    const first = res.responses[0];
+    if (!res.succeeded) throw this.conflict(key, first && 'range' in first ? first.range.kvs[0] : undefined);
+    const prev = first && 'deleteRange' in first ? first.deleteRange.prevKvs[0] : undefined;
     // Cannot happen: the compare proved the key exists inside the same transaction.
     if (!prev) throw new KeyNotFoundError(key);
-    return { kv: toKeyValue(this.keys, prev), revision: Number(res.header.revision) };
+    return { kv: toKeyValue(this.keys, prev), revision: res.revision };
   }
 
   watch(options: WatchOptions, handlers: WatchHandlers): Watch {
     const active = this.watches;
     const watch = startWatch({
-      client: this.client.watchClient,
+      channel: this.channel,
       keys: this.keys,
       watch: options,
       handlers: {
@@ -173,8 +180,8 @@ export class EtcdStore implements Store {
 
   async currentRevision(): Promise<number> {
     // A linearizable count of one (absent) key: the header carries the latest revision.
-    const res = await this.call('currentRevision', () => this.kv.range({ key: this.keys.encode(PROBE_KEY), count_only: true }));
-    return Number(res.header.revision);
+    const res = await this.call('currentRevision', () => this.rangeRpc({ key: this.keys.encode(PROBE_KEY), countOnly: true }));
+    return res.revision;
   }
 
   async compactedRevision(): Promise<number> {
@@ -197,7 +204,7 @@ export class EtcdStore implements Store {
     try {
       // physical: return only once the old revisions are really gone, so a read right
       // after compact() sees the compaction.
-      await this.call('compact', () => this.kv.compact({ revision, physical: true }));
+      await this.call('compact', () => this.channel.unary('/etcdserverpb.KV/Compact', encodeCompactionRequest(revision, true)));
     } catch (err) {
       // Compacting to an already compacted revision is a no-op, not a failure.
       if (err instanceof CompactedError) return;
@@ -215,7 +222,7 @@ export class EtcdStore implements Store {
     // closing client would otherwise report every open watch as a lost backend.
     for (const watch of this.watches) watch.stop();
     this.watches.clear();
-    this.client.close();
+    this.channel.close();
   }
 
   private learnCompacted(revision: number): void {
@@ -224,7 +231,7 @@ export class EtcdStore implements Store {
 
   private async readable(revision: number): Promise<boolean> {
     try {
-      await this.kv.range({ key: this.keys.encode(PROBE_KEY), count_only: true, revision });
+      await this.rangeRpc({ key: this.keys.encode(PROBE_KEY), countOnly: true, revision });
       return true;
     } catch (err) {
       if (isCompactedError(err)) return false;
@@ -232,7 +239,15 @@ export class EtcdStore implements Store {
     }
   }
 
-  private conflict(key: string, current: IKeyValue | undefined): Error {
+  private async rangeRpc(request: RangeRequest): Promise<RangeResponse> {
+    return decodeRangeResponse(await this.channel.unary('/etcdserverpb.KV/Range', encodeRangeRequest(request)));
+  }
+
+  private async txnRpc(request: TxnRequest): Promise<TxnResponse> {
+    return decodeTxnResponse(await this.channel.unary('/etcdserverpb.KV/Txn', encodeTxnRequest(request)));
+  }
+
+  private conflict(key: string, current: RawKeyValue | undefined): Error {
     return current ? new RevisionMismatchError(key, toKeyValue(this.keys, current)) : new KeyNotFoundError(key);
   }
 

@@ -1,19 +1,19 @@
 /**
  * Store watches on etcd's Watch RPC, one gRPC stream per watch.
  *
- * We do not use the etcd3 package's Watcher: on reconnect it resumes from the last
- * response *header* revision + 1, which can be past events it has not delivered yet,
- * and it drops the compact_revision of a compacted watch. Here a broken stream ends the
- * watch with onError instead; the caller re-watches from the last revision it saw,
- * exactly as it does after any other watch failure.
+ * A broken stream ends the watch with onError rather than resuming on its own (resuming
+ * from a response header's revision could skip events not yet delivered); the caller
+ * re-watches from the last revision it saw, exactly as after any other watch failure.
+ * A compacted watch reports etcd's compact_revision.
  */
-import type { IDuplexStream, IEvent, IKeyValue, IWatchRequest, IWatchResponse, WatchClient } from 'etcd3';
 import { CompactedError, StoreError, type KeyValue, type Watch, type WatchEvent, type WatchHandlers, type WatchOptions } from '../types.js';
 import { backendError } from './errors.js';
+import type { GrpcChannel, GrpcStream } from './grpc.js';
 import type { KeySpace } from './keys.js';
+import { decodeWatchResponse, encodeWatchCreateRequest, type RawEvent, type RawKeyValue, type WatchResponse } from './messages.js';
 
 export interface StartWatchOptions {
-  client: WatchClient;
+  channel: GrpcChannel;
   keys: KeySpace;
   watch: WatchOptions;
   handlers: WatchHandlers;
@@ -21,20 +21,19 @@ export interface StartWatchOptions {
   onCompacted(revision: number): void;
 }
 
-export function toKeyValue(keys: KeySpace, kv: IKeyValue): KeyValue {
+export function toKeyValue(keys: KeySpace, kv: RawKeyValue): KeyValue {
   return {
     key: keys.decode(kv.key),
     value: kv.value.toString('utf8'),
-    createRevision: Number(kv.create_revision),
-    modRevision: Number(kv.mod_revision),
+    createRevision: kv.createRevision,
+    modRevision: kv.modRevision,
   };
 }
 
-function toWatchEvent(keys: KeySpace, ev: IEvent): WatchEvent {
-  const revision = Number(ev.kv.mod_revision);
-  const prevKv = ev.prev_kv ? toKeyValue(keys, ev.prev_kv) : undefined;
-  // The etcd3 package decodes enums as their proto names ("PUT"/"DELETE").
-  if (String(ev.type).toUpperCase() === 'DELETE') {
+function toWatchEvent(keys: KeySpace, ev: RawEvent): WatchEvent {
+  const revision = ev.kv.modRevision;
+  const prevKv = ev.prevKv ? toKeyValue(keys, ev.prevKv) : undefined;
+  if (ev.type === 'delete') {
     // etcd's delete event carries only the key and the delete revision; the Store
     // contract wants the last state there. prev_kv is missing only when the previous
     // revision was already compacted away.
@@ -54,7 +53,7 @@ export function startWatch(options: StartWatchOptions): Watch {
   const { keys, handlers } = options;
   const { key, rangeEnd } = keys.range(options.watch.prefix);
   let stopped = false;
-  let stream: IDuplexStream<IWatchRequest, IWatchResponse> | undefined;
+  let stream: GrpcStream | undefined;
   // Highest revision delivered; events at or below it are never delivered again.
   let delivered = options.watch.fromRevision;
 
@@ -65,16 +64,16 @@ export function startWatch(options: StartWatchOptions): Watch {
     handlers.onError(err);
   };
 
-  const onResponse = (res: IWatchResponse) => {
+  const onResponse = (res: WatchResponse) => {
     if (stopped) return;
-    const compactRevision = Number(res.compact_revision);
+    const compactRevision = res.compactRevision;
     if (compactRevision > 0) {
       options.onCompacted(compactRevision);
       fail(new CompactedError(delivered, compactRevision));
       return;
     }
     if (res.canceled) {
-      fail(new StoreError(`etcd watch canceled${res.cancel_reason ? `: ${res.cancel_reason}` : ''}`));
+      fail(new StoreError(`etcd watch canceled${res.cancelReason ? `: ${res.cancelReason}` : ''}`));
       return;
     }
     const events = res.events.map((ev) => toWatchEvent(keys, ev)).filter((ev) => ev.revision > delivered);
@@ -91,28 +90,20 @@ export function startWatch(options: StartWatchOptions): Watch {
     }
   };
 
-  options.client
-    .watch()
-    .then((s) => {
-      stream = s;
-      // Attached first: cancelling makes the stream emit a CANCELLED error.
-      s.on('error', (err: Error) => fail(backendError('watch', err)));
-      if (stopped) {
-        s.cancel();
+  stream = options.channel.stream('/etcdserverpb.Watch/Watch', {
+    onMessage: (message) => {
+      let res: WatchResponse;
+      try {
+        res = decodeWatchResponse(message);
+      } catch (err) {
+        fail(backendError('watch', err));
         return;
       }
-      s.on('data', onResponse);
-      s.on('end', () => fail(new StoreError('etcd watch stream ended')));
-      s.write({
-        create_request: {
-          key,
-          range_end: rangeEnd,
-          start_revision: options.watch.fromRevision + 1,
-          prev_kv: true,
-        },
-      });
-    })
-    .catch((err: unknown) => fail(backendError('watch', err)));
+      onResponse(res);
+    },
+    onEnd: (err) => fail(err ? backendError('watch', err) : new StoreError('etcd watch stream ended')),
+  });
+  stream.write(encodeWatchCreateRequest({ key, rangeEnd, startRevision: options.watch.fromRevision + 1, prevKv: true }));
 
   return {
     stop() {
