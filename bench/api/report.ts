@@ -18,7 +18,7 @@ export interface BackendResults {
   noopRss: number[];
   creates: CreatesResult[];
   noopCreates: CreatesResult[];
-  /** SQLite single-row inserts/s or etcd puts/s, one per creates run. */
+  /** SQLite single-row inserts/s or etcd create transactions/s, one per creates run. */
   storeFloor: number[];
   /** Server CPU ms per create (from /proc), API and no-op. */
   createsCpu: number[];
@@ -94,7 +94,7 @@ function rows(r: BackendResults, o: Report['options']): Row[] {
     out.push({
       figure: `creates/s vs the store alone, ${B}`,
       measured: `${fmtInt(rate)}/s`,
-      floor: r.backend === 'sqlite' ? `${fmtInt(store)}/s single-row inserts (FULL, WAL)` : `${fmtInt(store)}/s etcd puts (${o.concurrency} in flight)`,
+      floor: r.backend === 'sqlite' ? `${fmtInt(store)}/s single-row inserts (FULL, WAL)` : `${fmtInt(store)}/s etcd create transactions (${o.concurrency} in flight)`,
       ratio: pct(rates, r.storeFloor), goal: '—', met: '—',
     });
   }
