@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Http2Server, type ServerHttp2Stream } from 'node:http2';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, connect as tcpConnect, type AddressInfo, type Socket } from 'node:net';
 import { GrpcChannel, GrpcError, GrpcStatus, MessageReader } from './grpc.js';
 
 function frame(message: Buffer): Buffer {
@@ -130,6 +130,39 @@ describe('GrpcChannel', () => {
       assert.equal(String(await channel.unary('/t/Echo', Buffer.from('x'))), 'x');
     } finally {
       channel.close();
+    }
+  });
+
+  it('drops a connection whose peer stops answering, ending its streams', async () => {
+    // A TCP relay that can go silent without closing anything, like a vanished host.
+    let silent = false;
+    const sockets: Socket[] = [];
+    const relay = createTcpServer((client) => {
+      const upstream = tcpConnect(Number(endpoint.split(':')[1]), '127.0.0.1');
+      sockets.push(client, upstream);
+      client.on('data', (d) => { if (!silent) upstream.write(d); });
+      upstream.on('data', (d) => { if (!silent) client.write(d); });
+      client.on('error', () => {});
+      upstream.on('error', () => {});
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+    const channel = new GrpcChannel({ endpoints: [`127.0.0.1:${(relay.address() as AddressInfo).port}`], keepaliveMs: 100, keepaliveTimeoutMs: 200 });
+    try {
+      const got: string[] = [];
+      let ended: GrpcError | null | undefined;
+      const stream = channel.stream('/t/Stream', { onMessage: (m) => got.push(String(m)), onEnd: (err) => { ended = err; } });
+      stream.write(Buffer.from('ping'));
+      for (let i = 0; i < 200 && got.length < 1; i++) await new Promise((r) => setTimeout(r, 5));
+      assert.deepEqual(got, ['ping']);
+      silent = true;
+      const started = Date.now();
+      for (let i = 0; i < 400 && ended === undefined; i++) await new Promise((r) => setTimeout(r, 5));
+      assert.ok(ended instanceof GrpcError && ended.code === GrpcStatus.UNAVAILABLE, String(ended));
+      assert.ok(Date.now() - started < 1500);
+    } finally {
+      channel.close();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => relay.close(() => r()));
     }
   });
 });

@@ -44,6 +44,13 @@ export interface GrpcChannelOptions {
   endpoints: string[];
   /** Deadline of a unary call unless the call names one. */
   defaultTimeoutMs?: number;
+  /**
+   * HTTP/2 PING interval. A connection whose peer vanished without a reset (power loss,
+   * a partition) would otherwise leave watch streams waiting forever; a ping not
+   * answered within `keepaliveTimeoutMs` drops the connection, which ends its calls.
+   */
+  keepaliveMs?: number;
+  keepaliveTimeoutMs?: number;
 }
 
 /** Incoming messages of one stream, reassembled from DATA frames of any size. */
@@ -130,11 +137,15 @@ export class GrpcChannel {
   private closed = false;
   private readonly endpoints: string[];
   private readonly defaultTimeoutMs: number;
+  private readonly keepaliveMs: number;
+  private readonly keepaliveTimeoutMs: number;
 
   constructor(options: GrpcChannelOptions) {
     if (options.endpoints.length === 0) throw new Error('no gRPC endpoints given');
     this.endpoints = options.endpoints;
     this.defaultTimeoutMs = options.defaultTimeoutMs ?? 30_000;
+    this.keepaliveMs = options.keepaliveMs ?? 15_000;
+    this.keepaliveTimeoutMs = options.keepaliveTimeoutMs ?? 10_000;
   }
 
   /** One request message, one response message. */
@@ -262,6 +273,18 @@ export class GrpcChannel {
     session.on('error', drop);
     session.on('goaway', drop);
     session.on('close', drop);
+    const keepalive = setInterval(() => {
+      if (session.closed || session.destroyed) return;
+      const timer = setTimeout(() => session.destroy(new Error(`no answer to a keepalive ping within ${this.keepaliveTimeoutMs} ms`)), this.keepaliveTimeoutMs);
+      timer.unref();
+      const sent = session.ping((err) => {
+        clearTimeout(timer);
+        if (err && !session.destroyed) session.destroy(err);
+      });
+      if (!sent) clearTimeout(timer); // not connected yet: the connect attempt itself fails or succeeds
+    }, this.keepaliveMs);
+    keepalive.unref();
+    session.once('close', () => clearInterval(keepalive));
     this.session = session;
     return session;
   }
