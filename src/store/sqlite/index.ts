@@ -7,6 +7,7 @@
  */
 import { accessSync, constants, mkdirSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { lockDatabase } from './lock.js';
 import { Reader } from './reader.js';
 import { openWriterDatabase, readCurrentRevision } from './schema.js';
 import { SqliteStoreImpl, type SqliteStore } from './store.js';
@@ -38,11 +39,19 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
   const path = resolve(options.path);
   checkPath(path);
   const logger = options.logger;
+  const problem = (err: unknown) => new Error(`cannot open SQLite store at ${path}: ${err instanceof Error ? err.message : String(err)}`);
+  let lock;
+  try {
+    lock = lockDatabase(path);
+  } catch (err) {
+    throw problem(err);
+  }
   let db;
   try {
     db = openWriterDatabase(path);
   } catch (err) {
-    throw new Error(`cannot open SQLite store at ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    lock.release();
+    throw problem(err);
   }
   // One connection serves reads and writes: both run on this thread, never at once.
   const revision = readCurrentRevision(db);
@@ -53,7 +62,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
     readHistory: (o) => reader.history(o),
     onHandlerError: (err) => logger?.warn({ err: String(err), path }, 'watch handler threw; watch ended'),
   });
-  const store: SqliteStoreImpl = new SqliteStoreImpl({ path, revision, reader, hub, closeReader: () => wal.close() });
+  const store: SqliteStoreImpl = new SqliteStoreImpl({ path, revision, reader, hub, onClosed: () => { wal.close(); lock.release(); } });
   store.attachWriter(new WriterLoop({
     db,
     durability: options.durability ?? wal,

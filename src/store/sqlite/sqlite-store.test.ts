@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompactedError, type KeyValue } from '../types.js';
@@ -155,6 +156,34 @@ describe('sqlite store', () => {
         const path = join(dir, 'state.db');
         writeFileSync(path, 'this is not a database, just some text that is long enough '.repeat(20));
         await assert.rejects(openSqliteStore({ path }), /cannot open SQLite store at .*not a database/);
+      } finally {
+        remove();
+      }
+    });
+
+    it('refuses a second process on the same database until the first is gone, kill -9 included', async () => {
+      const { dir, remove } = makeTempDir();
+      const path = join(dir, 'state.db');
+      const tsx = import.meta.resolve('tsx/esm/api');
+      const self = new URL('./index.ts', import.meta.url).href;
+      // A second process that opens the store and reports what happened.
+      const script = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(self)}); })
+        .then((m) => m.openSqliteStore({ path: ${JSON.stringify(path)} }))
+        .then(async (s) => { process.stdout.write('opened'); if (process.argv[2] === 'hold') { setInterval(() => {}, 1000); } else { await s.close(); } }, (e) => process.stdout.write(e.message));`;
+      const other = (mode: string) => spawnSync(process.execPath, ['--input-type=module', '-e', script, mode], { encoding: 'utf8', timeout: 30_000 }).stdout;
+      try {
+        const store = await openSqliteStore({ path });
+        assert.match(other('try'), /cannot open SQLite store at .*in use by another process/);
+        await store.close();
+        assert.equal(other('try'), 'opened');
+        // A holder killed with SIGKILL leaves no stale lock behind.
+        const holder = spawn(process.execPath, ['--input-type=module', '-e', script, 'hold'], { stdio: ['ignore', 'pipe', 'inherit'] });
+        await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+        await assert.rejects(openSqliteStore({ path }), /in use by another process/);
+        holder.kill('SIGKILL');
+        await new Promise((resolve) => holder.once('exit', resolve));
+        const again = await openSqliteStore({ path });
+        await again.close();
       } finally {
         remove();
       }

@@ -65,14 +65,15 @@ export class SqliteStoreImpl implements SqliteStore {
   private writes = 0;
   private failure: Error | undefined;
   private closing: Promise<void> | undefined;
-  private readonly closeReader: () => void;
+  /** Releases what the store holds besides the database (WAL handle, lock). */
+  private readonly onClosed: () => void;
 
-  constructor(options: { path: string; revision: number; reader: Reader; hub: WatchHub; closeReader(): void }) {
+  constructor(options: { path: string; revision: number; reader: Reader; hub: WatchHub; onClosed(): void }) {
     this.path = options.path;
     this.visible = options.revision;
     this.reader = options.reader;
     this.hub = options.hub;
-    this.closeReader = options.closeReader;
+    this.onClosed = options.onClosed;
   }
 
   /** Wired after construction because the writer's callbacks point back here. */
@@ -135,7 +136,7 @@ export class SqliteStoreImpl implements SqliteStore {
       this.flush();
       await this.writer.close();
       this.hub.stopAll();
-      this.closeReader();
+      this.onClosed();
       this.rejectAll(new StoreError('store is closed'));
     })();
     return this.closing;
