@@ -125,15 +125,18 @@ export function gvk(group: string, version: string, kind: string): ObjOpts['gvk'
 
 /** Freezes a definitions record deeply so shared schemas can never be mutated in place. */
 export function frozen<T extends SchemaDefinitions>(defs: T): T {
-  const seen = new Set<object>();
-  const visit = (v: unknown): void => {
-    if (!v || typeof v !== 'object' || seen.has(v)) return;
-    seen.add(v);
-    for (const child of Object.values(v)) visit(child);
-    Object.freeze(v);
-  };
-  visit(defs);
+  deepFreeze(defs);
   return defs;
+}
+
+// Runs once per schema module at start-up, when the code is still interpreted: kept lean
+// (no visited set: a frozen object was already done, and schemas have no cycles).
+function deepFreeze(v: object): void {
+  Object.freeze(v);
+  for (const key in v) {
+    const child = (v as Record<string, unknown>)[key];
+    if (child !== null && typeof child === 'object' && !Object.isFrozen(child)) deepFreeze(child);
+  }
 }
 
 /** `apiVersion` and `kind`, present on every top-level object. */

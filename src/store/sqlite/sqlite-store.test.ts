@@ -166,10 +166,10 @@ describe('sqlite store', () => {
       const path = join(dir, 'state.db');
       const tsx = import.meta.resolve('tsx/esm/api');
       const self = new URL('./index.ts', import.meta.url).href;
-      // A second process that opens the store and reports what happened.
+      // A second process that opens the store and reports what happened (with -e, its first argument is argv[1]).
       const script = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(self)}); })
         .then((m) => m.openSqliteStore({ path: ${JSON.stringify(path)} }))
-        .then(async (s) => { process.stdout.write('opened'); if (process.argv[2] === 'hold') { setInterval(() => {}, 1000); } else { await s.close(); } }, (e) => process.stdout.write(e.message));`;
+        .then(async (s) => { process.stdout.write('opened'); if (process.argv[1] === 'hold') { globalThis.held = s; setInterval(() => {}, 1000); } else { await s.close(); } }, (e) => process.stdout.write(e.message));`;
       const other = (mode: string) => spawnSync(process.execPath, ['--input-type=module', '-e', script, mode], { encoding: 'utf8', timeout: 30_000 }).stdout;
       try {
         const store = await openSqliteStore({ path });
@@ -178,7 +178,7 @@ describe('sqlite store', () => {
         assert.equal(other('try'), 'opened');
         // A holder killed with SIGKILL leaves no stale lock behind.
         const holder = spawn(process.execPath, ['--input-type=module', '-e', script, 'hold'], { stdio: ['ignore', 'pipe', 'inherit'] });
-        await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+        assert.equal(await new Promise<string>((resolve) => holder.stdout.once('data', (d) => resolve(String(d)))), 'opened');
         await assert.rejects(openSqliteStore({ path }), /in use by another process/);
         holder.kill('SIGKILL');
         await new Promise((resolve) => holder.once('exit', resolve));
