@@ -7,7 +7,7 @@
  */
 import Database from 'better-sqlite3';
 import { GrpcChannel } from '../../src/store/etcd/grpc.js';
-import { encodeTxnRequest } from '../../src/store/etcd/messages.js';
+import { encodePutRequest, encodeTxnRequest } from '../../src/store/etcd/messages.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -147,18 +147,20 @@ function sqliteInsertsPerSecond(dir: string, seconds: number): number {
 }
 
 /**
- * etcd's own rate for what a create asks of it: `concurrency` create transactions
- * (compare create_revision = 0, then put; what the store sends) in flight through the
- * store's gRPC channel.
+ * etcd's own rates through the store's gRPC channel, `concurrency` requests in flight:
+ * plain puts (the floor the issue names), and create transactions (compare
+ * create_revision = 0, then put: what the store sends for a create).
  */
-async function etcdCreatesPerSecond(endpoint: string, seconds: number, concurrency: number, run: number): Promise<number> {
+async function etcdRates(endpoint: string, seconds: number, concurrency: number, run: number): Promise<{ puts: number; creates: number }> {
   const channel = new GrpcChannel({ endpoints: [endpoint.replace(/^https?:\/\//, '')] });
   try {
     const value = Buffer.from(configMap('bench', 'bench'));
-    return await closedLoop(seconds, concurrency, (i) => {
-      const key = Buffer.from(`/bench-floor/${run}/${i}`);
+    const puts = await closedLoop(seconds, concurrency, (i) => channel.unary('/etcdserverpb.KV/Put', encodePutRequest(Buffer.from(`/bench-floor/put/${run}/${i}`), value)));
+    const creates = await closedLoop(seconds, concurrency, (i) => {
+      const key = Buffer.from(`/bench-floor/create/${run}/${i}`);
       return channel.unary('/etcdserverpb.KV/Txn', encodeTxnRequest({ compare: [{ key, target: 'create', result: 'equal', revision: 0 }], success: [{ put: { key, value } }], failure: [] }));
     });
+    return { puts, creates };
   } finally {
     channel.close();
   }
@@ -215,7 +217,7 @@ async function benchBackend(backend: Backend, o: Options, root: string, gen: Loa
   const r: BackendResults = {
     backend,
     startFresh: [], startExisting: [], rss: [], noopStart: [], noopRss: [],
-    creates: [], noopCreates: [], storeFloor: [], createsCpu: [], noopCreatesCpu: [],
+    creates: [], noopCreates: [], storeFloor: [], storeCreateFloor: [], createsCpu: [], noopCreatesCpu: [],
     listJson: [], listTable: [], listFloor: [], listTableFloor: [], listBytes: 0, listTableBytes: 0, listCpu: [], listTableCpu: [], listStore: [],
     watch: [], noopWatch: [], watchCpu: [], noopWatchCpu: [],
   };
@@ -276,10 +278,16 @@ async function benchBackend(backend: Backend, o: Options, root: string, gen: Loa
         r.creates.push(a);
         r.noopCreatesCpu.push(fcpu / f.requests);
         r.createsCpu.push(acpu / a.requests);
-        const s = backend === 'sqlite' ? sqliteInsertsPerSecond(root, Math.min(o.seconds, 2)) : await etcdCreatesPerSecond(etcd!.endpoint, o.seconds, o.concurrency, i);
+        let s: number;
+        if (backend === 'sqlite') s = sqliteInsertsPerSecond(root, Math.min(o.seconds, 2));
+        else {
+          const rates = await etcdRates(etcd!.endpoint, Math.min(o.seconds, 2), o.concurrency, i);
+          s = rates.puts;
+          r.storeCreateFloor.push(rates.creates);
+        }
         r.storeFloor.push(s);
         log(`${backend} creates ${i + 1}/${o.runs}: ${a.perSecond.toFixed(0)}/s (p50 ${a.p50.toFixed(1)} ms, p99 ${a.p99.toFixed(1)} ms, server CPU ${(acpu / a.requests).toFixed(2)} ms each); ` +
-          `no-op ${f.perSecond.toFixed(0)}/s (CPU ${(fcpu / f.requests).toFixed(2)} ms each); ${backend === 'sqlite' ? 'SQLite inserts' : 'etcd create transactions'} ${s.toFixed(0)}/s`);
+          `no-op ${f.perSecond.toFixed(0)}/s (CPU ${(fcpu / f.requests).toFixed(2)} ms each); ${backend === 'sqlite' ? 'SQLite inserts' : 'etcd puts'} ${s.toFixed(0)}/s${backend === 'etcd' ? `, create transactions ${r.storeCreateFloor[r.storeCreateFloor.length - 1]!.toFixed(0)}/s` : ''}`);
       }
     }
 
