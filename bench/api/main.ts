@@ -28,6 +28,7 @@ Flags (defaults in brackets):
   --backends LIST        sqlite,etcd [both; etcd is skipped when /usr/bin/etcd is missing]
   --runs N               repetitions of every measurement; the median is reported [3]
   --seconds N            length of one creates run [3]
+  --warmup-seconds N     creates sent to each server before the measured runs [5]
   --concurrency N        clients in flight for creates [50]
   --list-objects N       objects in the listed namespace [10000]
   --list-runs N          GETs of the list per form [5]
@@ -54,6 +55,7 @@ interface Options {
   watchEvents: number;
   watchRate: number;
   idleSeconds: number;
+  warmupSeconds: number;
   docs?: string;
   build: boolean;
   timeoutMinutes: number;
@@ -77,6 +79,7 @@ function parseOptions(argv: string[]): Options {
       'watch-events': { type: 'string', default: '100' },
       'watch-rate': { type: 'string', default: '20' },
       'idle-seconds': { type: 'string', default: '3' },
+      'warmup-seconds': { type: 'string', default: '5' },
       docs: { type: 'string', default: 'docs/benchmarks.md' },
       'no-docs': { type: 'boolean', default: false },
       'skip-build': { type: 'boolean', default: false },
@@ -111,6 +114,7 @@ function parseOptions(argv: string[]): Options {
     watchEvents: num('watch-events', 1, 10_000),
     watchRate: num('watch-rate', 0.1, 1000),
     idleSeconds: num('idle-seconds', 0, 60),
+    warmupSeconds: num('warmup-seconds', 0, 60),
     docs: values['no-docs'] ? undefined : String(values.docs),
     build: !values['skip-build'],
     timeoutMinutes: num('timeout-minutes', 1, 240),
@@ -263,12 +267,14 @@ async function benchBackend(backend: Backend, o: Options, root: string, gen: Loa
       if (res.status !== 201 && res.status !== 409) throw new Error(`creating namespace ${ns}: HTTP ${res.status} ${res.body.slice(0, 300)}`);
     }
 
-    // 2. Creates: floor and API runs interleaved, after one short warm-up each.
+    // 2. Creates: floor and API runs interleaved, after a warm-up of each. Long enough for
+    // V8 to have optimized the request path: with 2 s, the first etcd run still cost
+    // twice the CPU per create of the later ones.
     if (o.only.includes('creates')) {
       const createsRun = (target: Target, prefix: string, seconds: number) =>
         gen.call<CreatesResult>({ cmd: 'creates', target, path: CM_PATH('bench-create'), namePrefix: prefix, namespace: 'bench-create', concurrency: o.concurrency, seconds }, seconds * 1000 + 60_000);
-      await createsRun(floor, 'warm-', 2);
-      const warm = await createsRun(api, 'warm-', 2);
+      await createsRun(floor, 'warm-', o.warmupSeconds);
+      const warm = await createsRun(api, 'warm-', o.warmupSeconds);
       if (warm.errors) throw new Error(`creates failed: ${warm.firstError}`);
       for (let i = 0; i < o.runs; i++) {
         const [f, fcpu] = await withCpu(noopPid, () => createsRun(floor, `f${i}-`, o.seconds));
@@ -401,7 +407,7 @@ export async function runApiBench(argv: string[]): Promise<void> {
   const report: Report = {
     date: started,
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: totalmem() / 2 ** 30, kernel: release(), node: process.version, loadBefore, loadAfter: loadavg(), dataDirFs: tmpdir() },
-    options: { serverRoot: o.serverRoot, runs: o.runs, seconds: o.seconds, concurrency: o.concurrency, listObjects: o.listObjects, listRuns: o.listRuns, watchers: o.watchers, watchEvents: o.watchEvents, watchRate: o.watchRate, idleSeconds: o.idleSeconds },
+    options: { serverRoot: o.serverRoot, runs: o.runs, seconds: o.seconds, concurrency: o.concurrency, listObjects: o.listObjects, listRuns: o.listRuns, watchers: o.watchers, watchEvents: o.watchEvents, watchRate: o.watchRate, idleSeconds: o.idleSeconds, warmupSeconds: o.warmupSeconds },
     results,
   };
   const text = renderReport(report);

@@ -47,7 +47,7 @@ export interface BackendResults {
 export interface Report {
   date: Date;
   machine: { cpu: string; cores: number; memoryGiB: number; kernel: string; node: string; loadBefore: number[]; loadAfter: number[]; dataDirFs: string };
-  options: { serverRoot?: string; runs: number; seconds: number; concurrency: number; listObjects: number; listRuns: number; watchers: number; watchEvents: number; watchRate: number; idleSeconds: number };
+  options: { serverRoot?: string; runs: number; seconds: number; concurrency: number; listObjects: number; listRuns: number; watchers: number; watchEvents: number; watchRate: number; idleSeconds: number; warmupSeconds: number };
   results: BackendResults[];
 }
 
@@ -172,7 +172,7 @@ export function renderReport(report: Report): string {
   lines.push(`Machine: ${m.cores} × ${m.cpu}, ${m.memoryGiB.toFixed(0)} GiB, Linux ${m.kernel}, Node ${m.node}; data dirs under ${m.dataDirFs}. ` +
     `Load average before ${m.loadBefore.map((x) => x.toFixed(2)).join(' ')}, after ${m.loadAfter.map((x) => x.toFixed(2)).join(' ')} (the machine is shared: ratios to the same run's floor are steadier than absolute figures).`);
   lines.push('');
-  lines.push(`Parameters: ${o.runs} runs of each measurement (median shown); creates ${o.seconds} s per run with ${o.concurrency} clients; ` +
+  lines.push(`Parameters: ${o.runs} runs of each measurement (median shown); creates ${o.seconds} s per run with ${o.concurrency} clients after a ${o.warmupSeconds} s warm-up; ` +
     `LIST of ${fmtInt(o.listObjects)} objects, ${o.listRuns} GETs per form; ${fmtInt(o.watchers)} watch streams, ${o.watchEvents} creates per run at ${o.watchRate}/s; RSS after ${o.idleSeconds} s idle.${o.serverRoot ? ` Server under test: ${o.serverRoot}.` : ''}`);
   lines.push('');
   lines.push('| figure | measured (median) | floor (same run) | ratio | goal | met? |');
