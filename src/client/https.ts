@@ -1,0 +1,162 @@
+/**
+ * The client's HTTPS transport: keep-alive connections to one API server, JSON bodies,
+ * watch streams read line by line. Authenticates with a client certificate or a
+ * bearer token and checks the server against the cluster CA.
+ */
+import { Agent, request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import { ApiError } from './errors.js';
+import { queryString, type Transport, type TransportRequest, type TransportResponse, type WatchEventLine, type WatchHandle, type WatchHandlers } from './transport.js';
+
+export interface HttpsTransportOptions {
+  /** e.g. `https://127.0.0.1:6443` */
+  server: string;
+  /** PEM of the cluster CA the server's certificate must chain to. */
+  ca: string;
+  cert?: string;
+  key?: string;
+  token?: string;
+  userAgent?: string;
+  /** Connections per server for ordinary requests (watches use their own). */
+  maxSockets?: number;
+  /** Per request, except watches; default 60 s. */
+  timeoutMs?: number;
+}
+
+export class HttpsTransport implements Transport {
+  private readonly url: URL;
+  private readonly agent: Agent;
+  private readonly watchAgent: Agent;
+  private readonly headers: Record<string, string>;
+
+  constructor(private readonly options: HttpsTransportOptions) {
+    this.url = new URL(options.server);
+    const tls = { ca: options.ca, cert: options.cert, key: options.key };
+    this.agent = new Agent({ ...tls, keepAlive: true, maxSockets: options.maxSockets ?? 16 });
+    // Watches hold their connection for minutes; they must not starve ordinary requests.
+    this.watchAgent = new Agent({ ...tls, keepAlive: false, maxSockets: Infinity });
+    this.headers = { Accept: 'application/json', 'User-Agent': options.userAgent ?? 'skiff-client' };
+    if (options.token) this.headers.Authorization = `Bearer ${options.token}`;
+  }
+
+  request(req: TransportRequest): Promise<TransportResponse> {
+    return new Promise((resolve, reject) => {
+      const body = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
+      const headers: Record<string, string | number> = { ...this.headers };
+      if (body) {
+        headers['Content-Type'] = req.contentType ?? 'application/json';
+        headers['Content-Length'] = body.length;
+      }
+      const r = httpsRequest({
+        host: this.url.hostname, port: this.url.port || 443, method: req.method,
+        path: req.path + queryString(req.query), headers, agent: this.agent,
+        timeout: this.options.timeoutMs ?? 60_000,
+      }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown = text;
+          try {
+            parsed = text ? JSON.parse(text) : undefined;
+          } catch {
+            // not JSON (a proxy's error page): keep the text for the error message
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed, warnings: warningsOf(res) });
+        });
+        res.on('error', reject);
+      });
+      r.on('timeout', () => r.destroy(new Error(`${req.method} ${req.path}: no answer within ${this.options.timeoutMs ?? 60_000} ms`)));
+      r.on('error', reject);
+      r.end(body);
+    });
+  }
+
+  watch(req: Omit<TransportRequest, 'method' | 'body' | 'contentType'>, handlers: WatchHandlers): Promise<WatchHandle> {
+    return new Promise((resolve, reject) => {
+      let stopped = false;
+      let responded = false;
+      const r = httpsRequest({
+        host: this.url.hostname, port: this.url.port || 443, method: 'GET',
+        path: req.path + queryString({ ...req.query, watch: 1 }), headers: this.headers, agent: this.watchAgent,
+      }, (res) => {
+        responded = true;
+        if ((res.statusCode ?? 0) >= 300) {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            let body: unknown;
+            try {
+              body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+            } catch {
+              body = undefined;
+            }
+            reject(ApiError.fromStatus(res.statusCode ?? 0, body));
+          });
+          return;
+        }
+        resolve(handle);
+        readLines(res, (line) => {
+          if (stopped) return;
+          let event: WatchEventLine;
+          try {
+            event = JSON.parse(line) as WatchEventLine;
+          } catch {
+            ended(new Error(`watch ${req.path}: undecodable event: ${line.slice(0, 200)}`));
+            return;
+          }
+          handlers.onEvent(event);
+        });
+        res.on('end', () => ended());
+        res.on('error', (err) => ended(err));
+      });
+      let done = false;
+      const ended = (err?: Error) => {
+        if (done) return;
+        done = true;
+        r.destroy();
+        if (!stopped) handlers.onEnd(err);
+      };
+      const handle: WatchHandle = {
+        stop() {
+          stopped = true;
+          done = true;
+          r.destroy();
+        },
+      };
+      r.on('error', (err) => {
+        // Before an answer the caller has no handle yet: the promise carries the failure.
+        if (!responded) reject(err);
+        else ended(err);
+      });
+      r.end();
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+    this.watchAgent.destroy();
+  }
+}
+
+function warningsOf(res: IncomingMessage): string[] {
+  const raw = res.headers.warning;
+  if (!raw) return [];
+  return (Array.isArray(raw) ? raw : [raw]).map((w) => w.replace(/^\d{3} \S+ "?/, '').replace(/"$/, ''));
+}
+
+/** Calls `onLine` for every newline-terminated line of a stream, across chunk boundaries. */
+function readLines(stream: IncomingMessage, onLine: (line: string) => void): void {
+  let pending = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    pending += chunk;
+    let nl = pending.indexOf('\n');
+    while (nl >= 0) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      if (line.trim()) onLine(line);
+      nl = pending.indexOf('\n');
+    }
+  });
+}

@@ -1,0 +1,249 @@
+/**
+ * An informer (client-go's reflector + indexer + shared handlers): lists a resource,
+ * then watches from the list's resourceVersion and keeps an in-memory copy of every
+ * object current. Controllers read the copy and react to its changes instead of polling.
+ *
+ * - A watch that ends (server timeout, dropped connection) is reopened from the last
+ *   resourceVersion seen, bookmarks included.
+ * - `410 Gone` (the resourceVersion was compacted away) means events were missed: the
+ *   informer lists again and reconciles its copy, reporting what changed meanwhile as
+ *   adds, updates and deletes.
+ * - A handler added late first gets an `add` for every object already known.
+ * - Failures back off exponentially (capped) and are reported to `onError`.
+ */
+import type { KObject } from '../api/types.js';
+import type { ResourceClient } from './client.js';
+import { ApiError, isGone } from './errors.js';
+import type { WatchEventLine, WatchHandle } from './transport.js';
+
+export interface InformerHandlers<T> {
+  add?(obj: T): void;
+  update?(oldObj: T, newObj: T): void;
+  delete?(obj: T): void;
+}
+
+export interface InformerOptions {
+  /** Only this namespace; all namespaces when absent. */
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** Items per list request. */
+  pageSize?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** Server-side watch timeout range; each watch picks a random value in it (client-go does the same). */
+  watchTimeoutSeconds?: [number, number];
+  onError?(err: unknown): void;
+}
+
+/** `namespace/name`, or `name` for cluster-scoped objects: the cache key (client-go's MetaNamespaceKeyFunc). */
+export function objectKey(obj: KObject): string {
+  const ns = obj.metadata?.namespace;
+  return ns ? `${ns}/${obj.metadata?.name}` : (obj.metadata?.name ?? '');
+}
+
+export class Informer<T extends KObject = KObject> {
+  private readonly cache = new Map<string, T>();
+  private readonly handlers = new Set<InformerHandlers<T>>();
+  private resourceVersion = '';
+  private synced = false;
+  private readonly syncWaiters: Array<() => void> = [];
+  private stopped = false;
+  private started = false;
+  private watch: WatchHandle | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly resource: ResourceClient<T>,
+    private readonly options: InformerOptions = {},
+  ) {}
+
+  start(): this {
+    if (!this.started) {
+      this.started = true;
+      void this.run();
+    }
+    return this;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.watch?.stop();
+    this.wake?.();
+  }
+
+  hasSynced(): boolean {
+    return this.synced;
+  }
+
+  /** Resolves after the first list has filled the cache. */
+  waitForSync(): Promise<void> {
+    if (this.synced) return Promise.resolve();
+    return new Promise((resolve) => this.syncWaiters.push(resolve));
+  }
+
+  get(name: string, namespace?: string): T | undefined {
+    return this.cache.get(namespace ? `${namespace}/${name}` : name);
+  }
+
+  /** Objects in the cache, of one namespace when given. */
+  list(namespace?: string): T[] {
+    const all = [...this.cache.values()];
+    return namespace === undefined ? all : all.filter((o) => o.metadata?.namespace === namespace);
+  }
+
+  /** The resourceVersion the cache is current to. */
+  lastSyncResourceVersion(): string {
+    return this.resourceVersion;
+  }
+
+  addHandler(handlers: InformerHandlers<T>): { remove(): void } {
+    this.handlers.add(handlers);
+    if (this.synced) for (const obj of this.cache.values()) this.notify(() => handlers.add?.(obj));
+    return { remove: () => this.handlers.delete(handlers) };
+  }
+
+  private async run(): Promise<void> {
+    let needList = true;
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        if (needList) {
+          await this.relist();
+          needList = false;
+        }
+        const outcome = await this.watchOnce();
+        if (outcome === 'gone') needList = true;
+        failures = 0;
+      } catch (err) {
+        if (this.stopped) return;
+        if (isGone(err)) {
+          needList = true;
+          continue;
+        }
+        this.options.onError?.(err);
+        const base = this.options.retryBaseMs ?? 200;
+        await this.pause(Math.min(base * 2 ** failures++, this.options.retryMaxMs ?? 30_000));
+      }
+    }
+  }
+
+  /** Lists everything and turns the difference from the cache into handler calls. */
+  private async relist(): Promise<void> {
+    const list = await this.resource.listAll(this.options.namespace, {
+      labelSelector: this.options.labelSelector,
+      fieldSelector: this.options.fieldSelector,
+      limit: this.options.pageSize ?? 500,
+    });
+    if (this.stopped) return;
+    const seen = new Set<string>();
+    for (const obj of list.items) {
+      const key = objectKey(obj);
+      seen.add(key);
+      this.upsert(key, obj);
+    }
+    for (const [key, old] of this.cache) {
+      if (seen.has(key)) continue;
+      this.cache.delete(key);
+      this.emitDelete(old);
+    }
+    this.resourceVersion = list.metadata.resourceVersion ?? '';
+    if (!this.synced) {
+      this.synced = true;
+      for (const resolve of this.syncWaiters.splice(0)) resolve();
+    }
+  }
+
+  /** One watch from the current resourceVersion; resolves when it ends, 'gone' when it must relist. */
+  private watchOnce(): Promise<'ended' | 'gone'> {
+    const [low, high] = this.options.watchTimeoutSeconds ?? [300, 600];
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const settle = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        this.wake = undefined;
+        fn();
+      };
+      // stop() ends the wait at once.
+      this.wake = () => settle(() => resolve('ended'));
+      const onEvent = (event: WatchEventLine) => {
+        if (settled) return;
+        if (event.type === 'ERROR') {
+          const err = ApiError.fromStatus(Number(event.object.code) || 500, event.object);
+          this.watch?.stop();
+          settle(() => (isGone(err) ? resolve('gone') : reject(err)));
+          return;
+        }
+        const obj = event.object as unknown as T;
+        const rv = obj.metadata?.resourceVersion;
+        if (event.type === 'BOOKMARK') {
+          if (rv) this.resourceVersion = rv;
+          return;
+        }
+        const key = objectKey(obj);
+        if (event.type === 'DELETED') {
+          const old = this.cache.get(key);
+          this.cache.delete(key);
+          this.emitDelete(old ?? obj);
+        } else {
+          this.upsert(key, obj);
+        }
+        if (rv) this.resourceVersion = rv;
+      };
+      this.resource
+        .watch(this.options.namespace, {
+          resourceVersion: this.resourceVersion,
+          allowWatchBookmarks: true,
+          labelSelector: this.options.labelSelector,
+          fieldSelector: this.options.fieldSelector,
+          timeoutSeconds: Math.floor(low + Math.random() * (high - low)),
+        }, {
+          onEvent,
+          onEnd: (err) => settle(() => (err ? reject(err) : resolve('ended'))),
+        })
+        .then((handle) => {
+          this.watch = handle;
+          if (settled) handle.stop();
+        }, (err: unknown) => settle(() => reject(err)));
+    });
+  }
+
+  private upsert(key: string, obj: T): void {
+    const old = this.cache.get(key);
+    this.cache.set(key, obj);
+    if (!old) {
+      for (const h of this.handlers) this.notify(() => h.add?.(obj));
+    } else if (old.metadata?.resourceVersion !== obj.metadata?.resourceVersion) {
+      for (const h of this.handlers) this.notify(() => h.update?.(old, obj));
+    }
+  }
+
+  private emitDelete(obj: T): void {
+    for (const h of this.handlers) this.notify(() => h.delete?.(obj));
+  }
+
+  /** A throwing handler must not break the informer or the other handlers. */
+  private notify(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.options.onError?.(err);
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      timer.unref?.();
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+}
