@@ -15,6 +15,9 @@ import { Client, type ResourceClient } from './client.js';
 import { ApiError, isAlreadyExists, isConflict, isNotFound } from './errors.js';
 import { HttpsTransport } from './https.js';
 import { Informer } from './informer.js';
+import { loadKubeconfig } from './kubeconfig.js';
+import { renderKubeconfig } from '../pki/kubeconfig.js';
+import { writeFileSync } from 'node:fs';
 
 describe('client over HTTPS', () => {
   let dir: string;
@@ -103,6 +106,28 @@ describe('client over HTTPS', () => {
       assert.deepEqual(late, ['before']);
     } finally {
       informer.stop();
+    }
+  });
+
+  it('connects from a kubeconfig: the one the server wrote (client certificate) and one with a token', async () => {
+    const fromFile = await loadKubeconfig(cluster.kubeconfigPath);
+    assert.equal(fromFile.namespace, 'default');
+    const viaCert = new Client(new HttpsTransport(fromFile.transport));
+    const token = readFileSync(join(dir, 'tls', 'tokens.csv'), 'utf8').split(',')[0]!;
+    const tokenConfig = join(dir, 'token-kubeconfig.yaml');
+    writeFileSync(tokenConfig, renderKubeconfig({ server: cluster.api.url, caCert: readFileSync(join(dir, 'tls', 'ca.crt'), 'utf8'), token, namespace: 'kube-system' }));
+    const fromToken = await loadKubeconfig(tokenConfig);
+    assert.equal(fromToken.namespace, 'kube-system');
+    const viaToken = new Client(new HttpsTransport(fromToken.transport));
+    try {
+      for (const c of [viaCert, viaToken]) {
+        const namespaces = await c.resource({ group: '', version: 'v1', plural: 'namespaces', namespaced: false }).list();
+        assert.ok(namespaces.items.some((n) => n.metadata?.name === 'kube-system'));
+      }
+      await assert.rejects(loadKubeconfig(tokenConfig, { context: 'nope' }), /context "nope" not found/);
+    } finally {
+      viaCert.close();
+      viaToken.close();
     }
   });
 });
