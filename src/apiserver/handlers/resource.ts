@@ -17,6 +17,7 @@ import type { ApiContext, RequestScope } from '../context.js';
 import { send, sendList, sendObject, serveList } from './respond.js';
 import { serveWatch } from './watch.js';
 import { handleScale } from './scale.js';
+import { handleBinding } from './binding.js';
 import { handleVirtual } from './virtual.js';
 import { forbiddenError } from '../auth/index.js';
 
@@ -69,6 +70,7 @@ function knownSubresource(rt: ResourceType, sub: string): boolean {
   if (sub === 'status') return rt.subresources?.status === true;
   if (sub === 'scale') return rt.subresources?.scale !== undefined;
   if (sub === 'finalize') return rt.group === '' && rt.kind === 'Namespace';
+  if (sub === 'binding') return rt.group === '' && rt.kind === 'Pod';
   return false;
 }
 
@@ -87,7 +89,8 @@ export async function handleResourceRequest(api: ApiContext, scope: RequestScope
   if (!info.subresource && ((verb === 'create' && info.name) || ((verb === 'update' || verb === 'patch') && !info.name))) {
     throw new MethodNotAllowed('the server does not allow this method on the requested resource');
   }
-  if (info.subresource && !['get', 'update', 'patch'].includes(verb)) {
+  // pods/binding only takes POST; the other subresources GET, PUT and PATCH.
+  if (info.subresource && !(info.subresource === 'binding' ? ['create'] : ['get', 'update', 'patch']).includes(verb)) {
     throw new MethodNotAllowed('the server does not allow this method on the requested resource');
   }
   if (rt.namespaced && !info.namespace && !['list', 'watch'].includes(verb)) {
@@ -103,6 +106,7 @@ export async function handleResourceRequest(api: ApiContext, scope: RequestScope
   api.metrics.labelRequest(scope, verb, rt.plural, info.subresource);
 
   if (rt.virtual) return handleVirtual(api, scope, rt, info, await body(api, scope));
+  if (info.subresource === 'binding') return handleBinding(api, scope, rt, info, await body(api, scope), writeContext(api, scope));
   if (info.subresource === 'scale') return handleScale(api, scope, rt, info, () => body(api, scope), writeContext(api, scope));
 
   const q = scope.url.searchParams;
