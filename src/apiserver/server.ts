@@ -24,7 +24,7 @@ import { handleResourceRequest } from './handlers/resource.js';
 import { handleNonResource } from './handlers/nonresource.js';
 import { createSchemaChecks, createPatchEngine, createFieldManager } from './registry/wiring.js';
 import { toTable } from '../api/printers/index.js';
-import { ensureSystemNamespaces } from './bootstrap.js';
+import { ensureSystemNamespaces, ensureSystemPriorityClasses } from './bootstrap.js';
 import { OpenAPICache } from '../api/openapi/index.js';
 import { startCompactor } from './compactor.js';
 import { startCrdController } from './crd/controller.js';
@@ -217,7 +217,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
   let crds: { stop(): void } | undefined;
   const readyPromise = (async () => {
-    await ensureSystemNamespaces(service, namespaceType, clock);
+    await Promise.all([
+      ensureSystemNamespaces(service, namespaceType, clock),
+      ensureSystemPriorityClasses(service, catalogue.byResource('scheduling.k8s.io', 'v1', 'priorityclasses')!, clock),
+    ]);
     crds = await startCrdController({ catalogue, service, hub, logger, clock });
     ready = true;
   })();

@@ -4,7 +4,7 @@ import { apiextensionsTypes } from './apiextensions.js';
 import { appsTypes } from './apps.js';
 import { batchTypes } from './batch.js';
 import { coreTypes } from './core.js';
-import { authenticationTypes, authorizationTypes, coordinationTypes, eventsTypes } from './others.js';
+import { authenticationTypes, authorizationTypes, coordinationTypes, eventsTypes, schedulingTypes } from './others.js';
 
 /** In discovery order: core first, then groups roughly as upstream lists them. */
 export function builtinTypes(): ResourceType[] {
@@ -16,6 +16,7 @@ export function builtinTypes(): ResourceType[] {
     ...authorizationTypes(),
     ...batchTypes(),
     ...coordinationTypes(),
+    ...schedulingTypes(),
     ...apiextensionsTypes(),
   ];
 }

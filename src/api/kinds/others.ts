@@ -1,5 +1,6 @@
-/** events.k8s.io, coordination.k8s.io, authorization.k8s.io and authentication.k8s.io kinds. */
+/** events.k8s.io, coordination.k8s.io, scheduling.k8s.io, authorization.k8s.io and authentication.k8s.io kinds. */
 import type { ResourceType } from '../types.js';
+import { defaultPriorityClass, validatePriorityClass } from '../validation/scheduling.js';
 import { CREATE_ONLY, fields, metaAnd } from './helpers.js';
 
 export function eventsTypes(): ResourceType[] {
@@ -19,6 +20,14 @@ export function coordinationTypes(): ResourceType[] {
   return [{
     group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', strategy: { noGeneration: true }, plural: 'leases', singular: 'lease', namespaced: true,
     schemaRef: 'io.k8s.api.coordination.v1.Lease', validator: metaAnd({ namespaced: true }),
+  }];
+}
+
+export function schedulingTypes(): ResourceType[] {
+  return [{
+    group: 'scheduling.k8s.io', version: 'v1', kind: 'PriorityClass', strategy: { noGeneration: true }, plural: 'priorityclasses', singular: 'priorityclass', namespaced: false,
+    shortNames: ['pc'], schemaRef: 'io.k8s.api.scheduling.v1.PriorityClass',
+    defaulter: defaultPriorityClass, validator: metaAnd({ namespaced: false, rest: validatePriorityClass }),
   }];
 }
 

@@ -22,6 +22,7 @@ import { coreV1VolumeDefinitions } from './core-v1-volumes.js';
 import { eventsV1Definitions } from './events-v1.js';
 import { metaV1Definitions } from './meta-v1.js';
 import { primitiveDefinitions } from './primitives.js';
+import { schedulingV1Definitions } from './scheduling-v1.js';
 
 export function builtinDefinitions(): SchemaDefinitions {
   return {
@@ -39,6 +40,7 @@ export function builtinDefinitions(): SchemaDefinitions {
     ...autoscalingV1Definitions,
     ...eventsV1Definitions,
     ...coordinationV1Definitions,
+    ...schedulingV1Definitions,
     ...authorizationV1Definitions,
     ...authenticationV1Definitions,
     ...authenticationV1beta1Definitions,
