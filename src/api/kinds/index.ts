@@ -4,7 +4,7 @@ import { apiextensionsTypes } from './apiextensions.js';
 import { appsTypes } from './apps.js';
 import { batchTypes } from './batch.js';
 import { coreTypes } from './core.js';
-import { authenticationTypes, authorizationTypes, coordinationTypes, eventsTypes, schedulingTypes } from './others.js';
+import { authenticationTypes, authorizationTypes, coordinationTypes, eventsTypes, policyTypes, schedulingTypes } from './others.js';
 
 /** In discovery order: core first, then groups roughly as upstream lists them. */
 export function builtinTypes(): ResourceType[] {
@@ -15,6 +15,7 @@ export function builtinTypes(): ResourceType[] {
     ...authenticationTypes(),
     ...authorizationTypes(),
     ...batchTypes(),
+    ...policyTypes(),
     ...coordinationTypes(),
     ...schedulingTypes(),
     ...apiextensionsTypes(),

@@ -1,5 +1,6 @@
-/** events.k8s.io, coordination.k8s.io, scheduling.k8s.io, authorization.k8s.io and authentication.k8s.io kinds. */
+/** events.k8s.io, coordination.k8s.io, scheduling.k8s.io, policy, authorization.k8s.io and authentication.k8s.io kinds. */
 import type { ResourceType } from '../types.js';
+import { validatePodDisruptionBudget } from '../validation/policy.js';
 import { defaultPriorityClass, validatePriorityClass } from '../validation/scheduling.js';
 import { CREATE_ONLY, fields, metaAnd } from './helpers.js';
 
@@ -28,6 +29,14 @@ export function schedulingTypes(): ResourceType[] {
     group: 'scheduling.k8s.io', version: 'v1', kind: 'PriorityClass', strategy: { noGeneration: true }, plural: 'priorityclasses', singular: 'priorityclass', namespaced: false,
     shortNames: ['pc'], schemaRef: 'io.k8s.api.scheduling.v1.PriorityClass',
     defaulter: defaultPriorityClass, validator: metaAnd({ namespaced: false, rest: validatePriorityClass }),
+  }];
+}
+
+export function policyTypes(): ResourceType[] {
+  return [{
+    group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', singular: 'poddisruptionbudget', namespaced: true,
+    shortNames: ['pdb'], schemaRef: 'io.k8s.api.policy.v1.PodDisruptionBudget', subresources: { status: true },
+    validator: metaAnd({ namespaced: true, rest: validatePodDisruptionBudget }),
   }];
 }
 

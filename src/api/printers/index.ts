@@ -8,7 +8,7 @@ import {
   persistentVolumePrinter, resourceQuotaPrinter, secretPrinter, serviceAccountPrinter, servicePrinter,
 } from './core.js';
 import {
-  createdAtPrinter, leasePrinter, priorityClassPrinter, rbacRoleBindingPrinter, runtimeClassPrinter, storageClassPrinter,
+  createdAtPrinter, leasePrinter, podDisruptionBudgetPrinter, priorityClassPrinter, rbacRoleBindingPrinter, runtimeClassPrinter, storageClassPrinter,
 } from './misc.js';
 import { podPrinter } from './pod.js';
 import {
@@ -45,6 +45,7 @@ export const printers: Readonly<Record<string, TablePrinter>> = Object.freeze({
   'coordination.k8s.io/Lease': leasePrinter,
   'apiextensions.k8s.io/CustomResourceDefinition': createdAtPrinter,
   'scheduling.k8s.io/PriorityClass': priorityClassPrinter,
+  'policy/PodDisruptionBudget': podDisruptionBudgetPrinter,
   'node.k8s.io/RuntimeClass': runtimeClassPrinter,
   'rbac.authorization.k8s.io/RoleBinding': rbacRoleBindingPrinter,
   'rbac.authorization.k8s.io/ClusterRoleBinding': rbacRoleBindingPrinter,

@@ -44,6 +44,24 @@ export const priorityClassPrinter: TablePrinter = {
   row: (obj, now) => [name(obj), typeof obj.value === 'number' ? obj.value : 0, obj.globalDefault === true, age(obj, now), s(obj.preemptionPolicy)],
 };
 
+/** IntOrString as Go's String() prints it; N/A when unset (upstream's printPodDisruptionBudget). */
+const intOrStringCell = (v: unknown): string => (v === undefined || v === null ? 'N/A' : String(v));
+
+export const podDisruptionBudgetPrinter: TablePrinter = {
+  columns: [
+    nameCol(),
+    col('Min Available', 'string', 'The minimum number of pods that must be available.'),
+    col('Max Unavailable', 'string', 'The maximum number of pods that may be unavailable.'),
+    col('Allowed Disruptions', 'integer', 'Calculated number of pods that may be disrupted at this time.'),
+    ageCol(),
+  ],
+  row: (obj, now) => {
+    const sp = spec(obj);
+    const disruptions = (obj.status as { disruptionsAllowed?: unknown } | undefined)?.disruptionsAllowed;
+    return [name(obj), intOrStringCell(sp.minAvailable), intOrStringCell(sp.maxUnavailable), typeof disruptions === 'number' ? disruptions : 0, age(obj, now)];
+  },
+};
+
 export const runtimeClassPrinter: TablePrinter = {
   columns: [nameCol(), col('Handler', 'string', 'The name of the underlying runtime and configuration.'), ageCol()],
   row: (obj, now) => [name(obj), s(obj.handler), age(obj, now)],

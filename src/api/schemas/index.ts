@@ -21,6 +21,7 @@ import { coreV1StorageDefinitions } from './core-v1-storage.js';
 import { coreV1VolumeDefinitions } from './core-v1-volumes.js';
 import { eventsV1Definitions } from './events-v1.js';
 import { metaV1Definitions } from './meta-v1.js';
+import { policyV1Definitions } from './policy-v1.js';
 import { primitiveDefinitions } from './primitives.js';
 import { schedulingV1Definitions } from './scheduling-v1.js';
 
@@ -41,6 +42,7 @@ export function builtinDefinitions(): SchemaDefinitions {
     ...eventsV1Definitions,
     ...coordinationV1Definitions,
     ...schedulingV1Definitions,
+    ...policyV1Definitions,
     ...authorizationV1Definitions,
     ...authenticationV1Definitions,
     ...authenticationV1beta1Definitions,

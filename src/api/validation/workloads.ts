@@ -75,7 +75,8 @@ export function validateSelectorAndTemplate(spec: Obj, path: string, rules: Temp
   return errs;
 }
 
-const validIntOrPercent = (v: unknown, path: string): FieldError[] => {
+/** ValidatePositiveIntOrPercent + IsNotMoreThan100Percent (apps validation, also used by PodDisruptionBudgets). */
+export const validIntOrPercent = (v: unknown, path: string): FieldError[] => {
   if (typeof v === 'number') return nonNegative(path, v);
   if (typeof v === 'string') {
     if (!/^[0-9]+%$/.test(v)) return [invalid(path, v, "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')")];
