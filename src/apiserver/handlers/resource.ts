@@ -18,6 +18,7 @@ import { send, sendList, sendObject, serveList } from './respond.js';
 import { serveWatch } from './watch.js';
 import { handleScale } from './scale.js';
 import { handleBinding } from './binding.js';
+import { handleEviction } from './eviction.js';
 import { handleVirtual } from './virtual.js';
 import { forbiddenError } from '../auth/index.js';
 
@@ -70,7 +71,7 @@ function knownSubresource(rt: ResourceType, sub: string): boolean {
   if (sub === 'status') return rt.subresources?.status === true;
   if (sub === 'scale') return rt.subresources?.scale !== undefined;
   if (sub === 'finalize') return rt.group === '' && rt.kind === 'Namespace';
-  if (sub === 'binding') return rt.group === '' && rt.kind === 'Pod';
+  if (sub === 'binding' || sub === 'eviction') return rt.group === '' && rt.kind === 'Pod';
   return false;
 }
 
@@ -89,8 +90,9 @@ export async function handleResourceRequest(api: ApiContext, scope: RequestScope
   if (!info.subresource && ((verb === 'create' && info.name) || ((verb === 'update' || verb === 'patch') && !info.name))) {
     throw new MethodNotAllowed('the server does not allow this method on the requested resource');
   }
-  // pods/binding only takes POST; the other subresources GET, PUT and PATCH.
-  if (info.subresource && !(info.subresource === 'binding' ? ['create'] : ['get', 'update', 'patch']).includes(verb)) {
+  // pods/binding and pods/eviction only take POST; the other subresources GET, PUT and PATCH.
+  const postOnly = info.subresource === 'binding' || info.subresource === 'eviction';
+  if (info.subresource && !(postOnly ? ['create'] : ['get', 'update', 'patch']).includes(verb)) {
     throw new MethodNotAllowed('the server does not allow this method on the requested resource');
   }
   if (rt.namespaced && !info.namespace && !['list', 'watch'].includes(verb)) {
@@ -106,6 +108,7 @@ export async function handleResourceRequest(api: ApiContext, scope: RequestScope
   api.metrics.labelRequest(scope, verb, rt.plural, info.subresource);
 
   if (rt.virtual) return handleVirtual(api, scope, rt, info, await body(api, scope));
+  if (info.subresource === 'eviction') return handleEviction(api, scope, rt, info, await body(api, scope), writeContext(api, scope));
   if (info.subresource === 'binding') return handleBinding(api, scope, rt, info, await body(api, scope), writeContext(api, scope));
   if (info.subresource === 'scale') return handleScale(api, scope, rt, info, () => body(api, scope), writeContext(api, scope));
 
