@@ -25,6 +25,7 @@ import { handleNonResource } from './handlers/nonresource.js';
 import { createSchemaChecks, createPatchEngine, createFieldManager } from './registry/wiring.js';
 import { toTable } from '../api/printers/index.js';
 import { ensureSystemNamespaces, ensureSystemPriorityClasses } from './bootstrap.js';
+import { priorityAdmission } from './admission/priority.js';
 import { OpenAPICache } from '../api/openapi/index.js';
 import { startCompactor } from './compactor.js';
 import { startCrdController } from './crd/controller.js';
@@ -115,6 +116,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     fields: createFieldManager(catalogue),
     namespaceType,
     namespaces,
+    admission: [priorityAdmission({ storage, catalogue })],
   });
   const hub = new WatchHub({ store });
   await hub.start();

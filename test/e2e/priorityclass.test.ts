@@ -53,4 +53,32 @@ describe('PriorityClasses', () => {
     const described = await client.request('PUT', `${PCS}/high`, { ...created.body, description: 'still important' });
     assert.equal(described.status, 200, JSON.stringify(described.body));
   });
+
+  it('gives pods the priority of their class, or of the global default, and refuses what does not add up', async () => {
+    const PODS = '/api/v1/namespaces/default/pods';
+    const pod = (name: string, spec: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox' }], ...spec } });
+    const critical = await client.request('POST', PODS, pod('critical', { priorityClassName: 'system-node-critical' }));
+    assert.equal(critical.status, 201, JSON.stringify(critical.body));
+    assert.equal(critical.body.spec.priority, 2000001000);
+    assert.equal(critical.body.spec.preemptionPolicy, 'PreemptLowerPriority');
+    const plain = await client.request('POST', PODS, pod('plain'));
+    assert.equal(plain.body.spec.priority, 0);
+    assert.equal(plain.body.spec.priorityClassName, undefined);
+
+    assert.equal((await client.request('POST', PCS, pc('default-low', 10, { globalDefault: true, preemptionPolicy: 'Never' }))).status, 201);
+    const second = await client.request('POST', PCS, pc('default-two', 20, { globalDefault: true }));
+    assert.equal(second.status, 403);
+    assert.equal(second.body.message, 'priorityclasses.scheduling.k8s.io "default-two" is forbidden: PriorityClass default-low is already marked as default. Only one default can exist');
+    const defaulted = await client.request('POST', PODS, pod('defaulted'));
+    assert.equal(defaulted.body.spec.priorityClassName, 'default-low');
+    assert.equal(defaulted.body.spec.priority, 10);
+    assert.equal(defaulted.body.spec.preemptionPolicy, 'Never');
+
+    const missing = await client.request('POST', PODS, pod('missing', { priorityClassName: 'nope' }));
+    assert.equal(missing.status, 403);
+    assert.equal(missing.body.message, 'pods "missing" is forbidden: no PriorityClass with name nope was found');
+    const mismatch = await client.request('POST', PODS, pod('mismatch', { priorityClassName: 'high', priority: 5 }));
+    assert.equal(mismatch.status, 403);
+    assert.match(mismatch.body.message, /the integer value of priority \(5\) must not be provided in pod spec; priority admission controller computed 1000 from the given PriorityClass name/);
+  });
 });

@@ -10,6 +10,7 @@ import { checkKind, prepareForCreate, prepareForUpdate } from './lifecycle.js';
 import { DELETE_OBJECT, type ObjectStorage } from './storage.js';
 import { readyToDelete } from './deletion.js';
 import { namespaceState, type NamespaceCache } from './namespaces.js';
+import type { AdmissionPlugin } from '../admission/types.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -31,6 +32,8 @@ export interface ServiceOptions {
   namespaceType: ResourceType;
   /** In-memory namespace states; misses fall back to the store. */
   namespaces?: NamespaceCache;
+  /** Run on creates after defaulting, before validation (in order). */
+  admission?: AdmissionPlugin[];
 }
 
 export interface WriteResult {
@@ -153,6 +156,7 @@ export class ResourceService {
     prepareForCreate(rt, obj, { namespace, now: ctx.now });
     this.defaults(rt, obj);
     await this.checkNamespace(rt, obj.metadata!.namespace ?? '', obj.metadata!.name ?? '');
+    for (const plugin of this.o.admission ?? []) await plugin.admitCreate(rt, obj);
     this.validate(rt, obj);
     if (presetFields) obj.metadata!.managedFields = presetFields;
     else if (ctx.fieldManager !== undefined) {

@@ -1,0 +1,11 @@
+/**
+ * Admission on the write path (upstream's admission chain): plugins that may change an
+ * object or refuse it after defaulting and before validation. Runs for creates; a
+ * plugin that needs the store reads it through the storage it was built with.
+ */
+import type { KObject, ResourceType } from '../../api/types.js';
+
+export interface AdmissionPlugin {
+  /** Mutates `obj` in place or throws a StatusError (usually Forbidden). */
+  admitCreate(rt: ResourceType, obj: KObject): Promise<void>;
+}
