@@ -14,6 +14,8 @@ export interface ClusterOptions {
   datastoreEndpoint?: string;
   writeKubeconfig?: string;
   logger: Logger;
+  /** Simulated nodes to register once the API is up (`--simulated-nodes`). */
+  simulatedNodes?: number;
 }
 
 export interface Cluster {
@@ -70,14 +72,32 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const kubeconfigPath = join(options.dataDir, 'kubeconfig.yaml');
   await writeKubeconfig(kubeconfigPath, kubeconfig);
   if (options.writeKubeconfig) await writeKubeconfig(options.writeKubeconfig, kubeconfig);
+  const simulated = options.simulatedNodes ? await startSimulated(api.url, credentials, options.simulatedNodes, logger) : undefined;
   logger.info({ url: api.url, datastore: description, kubeconfig: kubeconfigPath, startupMs: Math.round(Number(process.hrtime.bigint() - started) / 1e6) }, `Skiff is running at ${api.url}; kubeconfig written to ${kubeconfigPath} (export KUBECONFIG=${kubeconfigPath})`);
   return {
     api,
     kubeconfigPath,
     async stop() {
+      await simulated?.stop();
       namespaces.stop();
       await api.stop();
       await store.close();
+    },
+  };
+}
+
+/** Simulated nodes are API clients like any other: they reach this server over HTTPS as the admin. */
+async function startSimulated(url: string, credentials: { caCert: string; adminCert: string; adminKey: string }, count: number, logger: Logger): Promise<{ stop(): Promise<void> }> {
+  const [{ Client }, { HttpsTransport }, { startSimulatedNodes }] = await Promise.all([
+    import('../client/client.js'), import('../client/https.js'), import('../node/simulated/nodes.js'),
+  ]);
+  const client = new Client(new HttpsTransport({ server: url, ca: credentials.caCert, cert: credentials.adminCert, key: credentials.adminKey, userAgent: 'skiff-simulated-nodes' }));
+  const nodes = await startSimulatedNodes({ client, count, onError: (err) => logger.warn({ err: String(err) }, 'simulated node lease renewal failed') });
+  logger.info({ nodes: count }, `${count} simulated node(s) registered`);
+  return {
+    async stop() {
+      await nodes.stop();
+      client.close();
     },
   };
 }

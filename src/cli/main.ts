@@ -3,11 +3,13 @@
  * component logic lives here.
  */
 import { runServer, SERVER_USAGE } from './server.js';
+import { runSim, SIM_USAGE } from './sim.js';
 
 const USAGE = `Usage: skiff <command> [flags]
 
 Commands:
   server    Run a cluster: API server over SQLite (default) or etcd
+  sim       Register simulated nodes with a cluster and keep them alive
   version   Print the version
 
 Run 'skiff <command> --help' for a command's flags.
@@ -22,6 +24,9 @@ export async function main(argv: string[]): Promise<number | undefined> {
       case 'server':
         if (rest.includes('--help') || rest.includes('-h')) { process.stdout.write(SERVER_USAGE); return 0; }
         return await runServer(rest);
+      case 'sim':
+        if (rest.includes('--help') || rest.includes('-h')) { process.stdout.write(SIM_USAGE); return 0; }
+        return await runSim(rest);
       case 'version':
       case '--version':
         process.stdout.write('skiff v0.1.0 (Kubernetes v1.33 API)\n');

@@ -17,6 +17,7 @@ Flags:
   --bind-address ADDRESS       Address to listen on (default 127.0.0.1)
   --datastore-endpoint URL     etcd://host:port[,host:port] for etcd; default: SQLite in the data dir
   --write-kubeconfig PATH      Also write the admin kubeconfig here
+  --simulated-nodes N          Register N simulated nodes (nothing runs on them; default 0)
   --log-level LEVEL            debug, info (default), warn, error
 `;
 
@@ -27,6 +28,7 @@ export interface ServerFlags {
   datastoreEndpoint?: string;
   writeKubeconfig?: string;
   logLevel: string;
+  simulatedNodes: number;
 }
 
 export function parseServerFlags(argv: string[]): ServerFlags {
@@ -43,6 +45,7 @@ export function parseServerFlags(argv: string[]): ServerFlags {
         'datastore-endpoint': { type: 'string' },
         'write-kubeconfig': { type: 'string', short: 'o' },
         'log-level': { type: 'string' },
+        'simulated-nodes': { type: 'string' },
       },
     }));
   } catch (err) {
@@ -54,6 +57,8 @@ export function parseServerFlags(argv: string[]): ServerFlags {
   const logLevel = values['log-level'] ?? 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new UsageError(`invalid --log-level "${logLevel}": use debug, info, warn or error`);
   const bindAddress = values['bind-address'] ?? '127.0.0.1';
+  const simText = values['simulated-nodes'] ?? '0';
+  if (!/^\d+$/.test(simText) || Number(simText) > 100_000) throw new UsageError(`invalid --simulated-nodes "${simText}": must be a number from 0 to 100000`);
   return {
     dataDir: resolve(values['data-dir'] ?? join(homedir(), '.skiff')),
     port,
@@ -61,6 +66,7 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     datastoreEndpoint: values['datastore-endpoint'],
     writeKubeconfig: values['write-kubeconfig'] ? resolve(values['write-kubeconfig']) : undefined,
     logLevel,
+    simulatedNodes: Number(simText),
   };
 }
 

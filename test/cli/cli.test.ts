@@ -105,7 +105,7 @@ describe('skiff CLI', () => {
     assert.equal(await exited, 0);
   });
 
-  it('runs from the build (bin/skiff.cjs and dist/, as after npm install): serves, writes through its writer thread, keeps a code cache', async () => {
+  it('runs from the build (bin/skiff.cjs and dist/, as after npm install): serves, writes to its store, keeps a code cache', async () => {
     const root = join(import.meta.dirname, '../..');
     const bin = join(root, 'bin/skiff.cjs');
     const cache = join(root, 'dist/skiff.cjs.cache');
@@ -125,7 +125,7 @@ describe('skiff CLI', () => {
         assert.match(output, /Skiff is running/);
         const api = apiClient(join(dataDir, 'kubeconfig.yaml'));
         try {
-          // A YAML body (the yaml module loads on first use) written by the bundled writer thread.
+          // A YAML body (the yaml module loads on first use), written to the store.
           const yaml = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: round-${round}\ndata:\n  k: v\n`;
           const created = await api.request('POST', '/api/v1/namespaces/default/configmaps', yaml, { contentType: 'application/yaml' });
           assert.equal(created.status, 201, JSON.stringify(created.body));
@@ -141,5 +141,47 @@ describe('skiff CLI', () => {
       // Saved on the way out by the first run; the second finds it and leaves it alone.
       assert.ok(existsSync(cache), 'no code cache after a server run');
     }
+  });
+
+  it('rejects bad simulated-node counts with one line and exit code 2', () => {
+    assert.equal(skiffSync(['server', '--simulated-nodes', 'many']).stderr.trim(), 'skiff: invalid --simulated-nodes "many": must be a number from 0 to 100000');
+    const r = skiffSync(['sim', '--nodes', '0']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr.trim(), 'skiff: invalid --nodes "0": must be a number from 1 to 100000');
+  });
+
+  it('server --simulated-nodes registers Ready nodes, and skiff sim joins more to it', async () => {
+    const dataDir = tempDir();
+    const port = await freePort();
+    const started = (args: string[], line: RegExp) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d) => { out += d; });
+      child.stderr.on('data', (d) => { out += d; });
+      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      const ready = (async () => {
+        const deadline = Date.now() + 30_000;
+        while (!line.test(out) && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        assert.match(out, line);
+      })();
+      return { child, exited, ready, output: () => out };
+    };
+    const server = started(['server', '--data-dir', dataDir, '--https-listen-port', String(port), '--simulated-nodes', '2'], /2 simulated node\(s\) registered/);
+    let sim: ReturnType<typeof started> | undefined;
+    try {
+      await server.ready;
+      const kubeconfig = join(dataDir, 'kubeconfig.yaml');
+      sim = started(['sim', '--kubeconfig', kubeconfig, '--nodes', '1', '--name-prefix', 'extra-'], /1 simulated node\(s\) registered/);
+      await sim.ready;
+      const nodes = spawnSync('kubectl', ['--kubeconfig', kubeconfig, 'get', 'nodes', '--no-headers'], { encoding: 'utf8', timeout: 30_000 });
+      assert.equal(nodes.status, 0, nodes.stderr);
+      const lines = nodes.stdout.trim().split('\n').map((l) => l.split(/\s+/).slice(0, 2).join(' ')).sort();
+      assert.deepEqual(lines, ['extra-0 Ready', 'sim-node-0 Ready', 'sim-node-1 Ready']);
+    } finally {
+      sim?.child.kill('SIGTERM');
+      server.child.kill('SIGTERM');
+    }
+    if (sim) assert.equal(await sim.exited, 0, sim.output());
+    assert.equal(await server.exited, 0, server.output());
   });
 });

@@ -1,0 +1,99 @@
+/**
+ * Simulated nodes against a real API server: registered Ready with capacity, labels
+ * and taints, shown by kubectl like kubelet-run nodes, leases renewed on a fake clock
+ * (no wall-clock waits), registration repeatable over existing objects.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { pino } from 'pino';
+import { startCluster, type Cluster } from '../../cli/cluster.js';
+import { Client } from '../../client/client.js';
+import { HttpsTransport } from '../../client/https.js';
+import type { Clock } from '../../client/leader-election.js';
+import { SIMULATED_KUBELET_VERSION, startSimulatedNodes } from './nodes.js';
+
+const run = promisify(execFile);
+
+/** Time moves only when the test says; each sleep resolves when time passes its end. */
+class FakeClock implements Clock {
+  t = Date.parse('2026-03-01T10:00:00.000Z');
+  private sleepers: Array<{ until: number; resolve(): void }> = [];
+  now(): Date { return new Date(this.t); }
+  sleep(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const s = { until: this.t + ms, resolve };
+      this.sleepers.push(s);
+      signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  }
+  advance(ms: number): void {
+    this.t += ms;
+    for (const s of this.sleepers.filter((x) => x.until <= this.t)) s.resolve();
+    this.sleepers = this.sleepers.filter((x) => x.until > this.t);
+  }
+}
+
+describe('simulated nodes', () => {
+  let dir: string;
+  let cluster: Cluster;
+  let client: Client;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'skiff-sim-'));
+    cluster = await startCluster({ dataDir: dir, port: 0, bindAddress: '127.0.0.1', logger: pino({ level: 'silent' }) });
+    const tls = (f: string) => readFileSync(join(dir, 'tls', f), 'utf8');
+    client = new Client(new HttpsTransport({ server: cluster.api.url, ca: tls('ca.crt'), cert: tls('admin.crt'), key: tls('admin.key') }));
+  });
+  after(async () => {
+    client.close();
+    await cluster.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('registers Ready nodes with capacity, labels and taints, and renews their leases', async () => {
+    const clock = new FakeClock();
+    const errors: unknown[] = [];
+    const sim = await startSimulatedNodes({
+      client, count: 3, clock, capacity: { cpu: '4' }, labels: { zone: 'a' },
+      taints: [{ key: 'dedicated', value: 'batch', effect: 'NoSchedule' }], onError: (e) => errors.push(e),
+    });
+    try {
+      assert.deepEqual(sim.names, ['sim-node-0', 'sim-node-1', 'sim-node-2']);
+      const nodes = client.resource({ group: '', version: 'v1', plural: 'nodes', namespaced: false });
+      const node = await nodes.get('sim-node-1');
+      assert.equal((node.metadata?.labels as Record<string, string>).zone, 'a');
+      assert.equal((node.metadata?.labels as Record<string, string>)['kubernetes.io/hostname'], 'sim-node-1');
+      assert.deepEqual((node.spec as { taints: unknown[] }).taints, [{ key: 'dedicated', value: 'batch', effect: 'NoSchedule' }]);
+      const status = node.status as { capacity: Record<string, string>; allocatable: Record<string, string>; conditions: Array<{ type: string; status: string }>; nodeInfo: { kubeletVersion: string } };
+      assert.equal(status.capacity.cpu, '4');
+      assert.equal(status.allocatable.pods, '110');
+      assert.deepEqual(status.conditions.map((c) => `${c.type}=${c.status}`), ['MemoryPressure=False', 'DiskPressure=False', 'PIDPressure=False', 'Ready=True']);
+      assert.equal(status.nodeInfo.kubeletVersion, SIMULATED_KUBELET_VERSION);
+
+      const { stdout } = await run('kubectl', ['--kubeconfig', cluster.kubeconfigPath, 'get', 'nodes']);
+      assert.match(stdout, /^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\n/);
+      assert.match(stdout, new RegExp(`sim-node-0\\s+Ready\\s+<none>\\s+\\S+\\s+${SIMULATED_KUBELET_VERSION}`));
+
+      const leases = client.resource({ group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespaced: true });
+      const renewTime = async () => ((await leases.get('sim-node-2', 'kube-node-lease')).spec as { renewTime: string; holderIdentity: string });
+      const first = await renewTime();
+      assert.equal(first.holderIdentity, 'sim-node-2');
+      assert.equal(first.renewTime, '2026-03-01T10:00:00.000000Z');
+      const renewed = sim.nextRenewal();
+      clock.advance(10_000); // a quarter of the 40 s lease
+      await renewed;
+      assert.equal((await renewTime()).renewTime, '2026-03-01T10:00:10.000000Z');
+      assert.deepEqual(errors, []);
+    } finally {
+      await sim.stop();
+    }
+    // Registering again over existing nodes and leases works (a restarted simulator).
+    const again = await startSimulatedNodes({ client, count: 3, clock: new FakeClock() });
+    await again.stop();
+  });
+});

@@ -1,0 +1,173 @@
+/**
+ * Simulated nodes (in the spirit of KWOK): Node objects that report themselves healthy
+ * and keep their Leases in `kube-node-lease` renewed, as a kubelet would, without
+ * running anything. They are API clients like every other component, cheap per node
+ * (one lease update per node per renew interval), and what the scale benchmarks and the
+ * scheduler and controller tests run against.
+ *
+ * This part registers nodes and keeps them alive; moving pods bound to them through
+ * their phases is the simulated runtime's next part.
+ */
+import { randomUUID } from 'node:crypto';
+import type { KObject } from '../../api/types.js';
+import type { Client, ResourceClient } from '../../client/client.js';
+import { isAlreadyExists, isConflict, isNotFound } from '../../client/errors.js';
+import { realClock, type Clock } from '../../client/leader-election.js';
+
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+export interface SimulatedNodesOptions {
+  client: Client;
+  count: number;
+  /** Node names are `<prefix><index>`; default `sim-node-`. */
+  namePrefix?: string;
+  /** Per node; default 32 CPUs, 256Gi memory, 110 pods (a kubelet's default pod limit). */
+  capacity?: Record<string, string>;
+  labels?: Record<string, string>;
+  taints?: Taint[];
+  /** Lease duration; renewed every quarter of it (the kubelet's ratio). Default 40 s. */
+  leaseDurationSeconds?: number;
+  /** Requests in flight while registering many nodes. */
+  concurrency?: number;
+  clock?: Clock;
+  onError?(err: unknown): void;
+}
+
+export interface SimulatedNodes {
+  names: string[];
+  /** Resolves when the renewal loop next finishes renewing every lease (for tests on a fake clock). */
+  nextRenewal(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** What the simulated kubelet reports as its version; the API server's minor version. */
+export const SIMULATED_KUBELET_VERSION = 'v1.33.0-skiff-sim';
+
+const DEFAULT_CAPACITY = { cpu: '32', memory: '256Gi', pods: '110', 'ephemeral-storage': '1Ti' };
+
+export async function startSimulatedNodes(o: SimulatedNodesOptions): Promise<SimulatedNodes> {
+  const clock = o.clock ?? realClock;
+  const nodes = o.client.resource({ group: '', version: 'v1', plural: 'nodes', namespaced: false });
+  const leases = o.client.resource({ group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespaced: true });
+  const names = Array.from({ length: o.count }, (_, i) => `${o.namePrefix ?? 'sim-node-'}${i}`);
+  const leaseSeconds = o.leaseDurationSeconds ?? 40;
+  /** The last lease object seen per node: renewals update it in place at its resourceVersion. */
+  const known = new Map<string, KObject>();
+
+  await inBatches(names, o.concurrency ?? 20, async (name) => {
+    await register(nodes, name, o, clock.now());
+    known.set(name, await ensureLease(leases, name, leaseSeconds, clock.now()));
+  });
+
+  const renewLeases = () => inBatches(names, o.concurrency ?? 20, async (name) => {
+    try {
+      known.set(name, await renew(leases, known.get(name), name, leaseSeconds, clock.now()));
+    } catch (err) {
+      o.onError?.(err);
+    }
+  });
+
+  const stopping = new AbortController();
+  const waiters: Array<() => void> = [];
+  const loop = (async () => {
+    while (!stopping.signal.aborted) {
+      await clock.sleep((leaseSeconds * 1000) / 4, stopping.signal);
+      if (stopping.signal.aborted) break;
+      await renewLeases();
+      for (const done of waiters.splice(0)) done();
+    }
+  })();
+
+  return {
+    names,
+    nextRenewal: () => new Promise<void>((resolve) => waiters.push(resolve)),
+    async stop() {
+      stopping.abort();
+      await loop;
+    },
+  };
+}
+
+async function register(nodes: ResourceClient, name: string, o: SimulatedNodesOptions, now: Date): Promise<void> {
+  const node: KObject = {
+    apiVersion: 'v1', kind: 'Node',
+    metadata: {
+      name,
+      labels: {
+        'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64',
+        'node.kubernetes.io/instance-type': 'skiff-simulated', type: 'skiff-simulated', ...o.labels,
+      },
+      annotations: { 'node.alpha.kubernetes.io/ttl': '0' },
+    },
+    spec: o.taints?.length ? { taints: o.taints } : {},
+  };
+  let current: KObject;
+  try {
+    current = await nodes.create(node, { fieldManager: 'skiff-simulated-node' });
+  } catch (err) {
+    if (!isAlreadyExists(err)) throw err;
+    current = await nodes.get(name);
+  }
+  const capacity = { ...DEFAULT_CAPACITY, ...o.capacity };
+  const at = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const condition = (type: string, status: string, reason: string, message: string) => ({ type, status, reason, message, lastHeartbeatTime: at, lastTransitionTime: at });
+  await nodes.updateStatus({
+    ...current,
+    status: {
+      capacity, allocatable: capacity,
+      conditions: [
+        condition('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+        condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+        condition('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+        condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
+      ],
+      // Loopback: a simulated node has no network of its own, and nothing may route off the machine.
+      addresses: [{ type: 'InternalIP', address: '127.0.0.1' }, { type: 'Hostname', address: name }],
+      daemonEndpoints: { kubeletEndpoint: { Port: 0 } },
+      nodeInfo: {
+        machineID: randomUUID().replace(/-/g, ''), systemUUID: randomUUID(), bootID: randomUUID(),
+        kernelVersion: 'simulated', osImage: 'Skiff simulated node', containerRuntimeVersion: 'simulated://0.1.0',
+        kubeletVersion: SIMULATED_KUBELET_VERSION, kubeProxyVersion: '', operatingSystem: 'linux', architecture: 'amd64',
+      },
+    },
+  }, { fieldManager: 'skiff-simulated-node' });
+}
+
+function leaseSpec(name: string, seconds: number, now: Date): Record<string, unknown> {
+  return { holderIdentity: name, leaseDurationSeconds: seconds, renewTime: now.toISOString().replace(/Z$/, '000Z') };
+}
+
+async function ensureLease(leases: ResourceClient, name: string, seconds: number, now: Date): Promise<KObject> {
+  try {
+    return await leases.create({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace: 'kube-node-lease' }, spec: leaseSpec(name, seconds, now) });
+  } catch (err) {
+    if (!isAlreadyExists(err)) throw err;
+    return renew(leases, undefined, name, seconds, now);
+  }
+}
+
+/** An update at the last known resourceVersion; on a conflict (or nothing known) read it again once. */
+async function renew(leases: ResourceClient, last: KObject | undefined, name: string, seconds: number, now: Date): Promise<KObject> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const current = last ?? (await leases.get(name, 'kube-node-lease'));
+      return await leases.update({ ...current, spec: { ...(current.spec as object), ...leaseSpec(name, seconds, now) } });
+    } catch (err) {
+      if (isNotFound(err)) return ensureLease(leases, name, seconds, now);
+      if (!isConflict(err) || attempt === 1) throw err;
+      last = undefined;
+    }
+  }
+  throw new Error('unreachable');
+}
+
+async function inBatches<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  }));
+}
