@@ -15,6 +15,8 @@ import { startCluster, type Cluster } from '../../cli/cluster.js';
 import { Client } from '../../client/client.js';
 import { HttpsTransport } from '../../client/https.js';
 import type { Clock } from '../../client/leader-election.js';
+import { Informer } from '../../client/informer.js';
+import type { KObject } from '../../api/types.js';
 import { SIMULATED_KUBELET_VERSION, startSimulatedNodes } from './nodes.js';
 
 const run = promisify(execFile);
@@ -95,5 +97,45 @@ describe('simulated nodes', () => {
     // Registering again over existing nodes and leases works (a restarted simulator).
     const again = await startSimulatedNodes({ client, count: 3, clock: new FakeClock() });
     await again.stop();
+  });
+
+  it('runs pods bound to its nodes, completes run-to-completion ones, and confirms deletions', async () => {
+    const sim = await startSimulatedNodes({ client, count: 1, namePrefix: 'pods-node-', clock: new FakeClock(), completeAfterMs: 0 });
+    const pods = client.resource({ group: '', version: 'v1', plural: 'pods', namespaced: true });
+    const watcher = new Informer(pods, { namespace: 'default' }).start();
+    /** Resolves when the named pod is in the wanted state (or gone, for `undefined`), as the informer sees it. */
+    const until = (name: string, test: (pod: KObject | undefined) => boolean) => new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`pod ${name} never reached the expected state`)), 15_000);
+      const check = () => { if (test(watcher.get(name, 'default'))) { clearTimeout(timer); handle.remove(); resolve(); } };
+      const handle = watcher.addHandler({ add: check, update: check, delete: check });
+      void watcher.waitForSync().then(check);
+    });
+    const pod = (name: string, restartPolicy: string, nodeName = 'pods-node-0'): KObject => ({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' },
+      spec: { nodeName, restartPolicy, containers: [{ name: 'app', image: 'busybox' }] },
+    });
+    const phase = (p: KObject | undefined) => (p?.status as { phase?: string } | undefined)?.phase;
+    try {
+      await pods.create(pod('server', 'Always'));
+      await until('server', (p) => phase(p) === 'Running');
+      const running = watcher.get('server', 'default')!;
+      const status = running.status as { containerStatuses: Array<{ ready: boolean; state: { running?: unknown } }>; conditions: Array<{ type: string; status: string }> };
+      assert.equal(status.containerStatuses[0]!.ready, true);
+      assert.ok(status.containerStatuses[0]!.state.running);
+      assert.equal(status.conditions.find((c) => c.type === 'Ready')?.status, 'True');
+
+      await pods.create(pod('job', 'Never'));
+      await until('job', (p) => phase(p) === 'Succeeded');
+      const done = (watcher.get('job', 'default')!.status as { containerStatuses: Array<{ state: { terminated?: { reason: string; exitCode: number } } }> }).containerStatuses[0]!.state.terminated;
+      assert.deepEqual({ reason: done?.reason, exitCode: done?.exitCode }, { reason: 'Completed', exitCode: 0 });
+
+      await pods.create(pod('elsewhere', 'Always', 'not-ours'));
+      await pods.delete('server', 'default'); // graceful: marked, then confirmed by the simulated kubelet
+      await until('server', (p) => p === undefined);
+      assert.equal(phase(await pods.get('elsewhere', 'default')), 'Pending', 'a pod on a node that is not simulated is left alone');
+    } finally {
+      watcher.stop();
+      await sim.stop();
+    }
   });
 });

@@ -5,14 +5,14 @@
  * (one lease update per node per renew interval), and what the scale benchmarks and the
  * scheduler and controller tests run against.
  *
- * This part registers nodes and keeps them alive; moving pods bound to them through
- * their phases is the simulated runtime's next part.
+ * Pods bound to these nodes are moved through their phases by pods.ts.
  */
 import { randomUUID } from 'node:crypto';
 import type { KObject } from '../../api/types.js';
 import type { Client, ResourceClient } from '../../client/client.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../../client/errors.js';
 import { realClock, type Clock } from '../../client/leader-election.js';
+import { startSimulatedPods } from './pods.js';
 
 export interface Taint {
   key: string;
@@ -33,6 +33,8 @@ export interface SimulatedNodesOptions {
   leaseDurationSeconds?: number;
   /** Requests in flight while registering many nodes. */
   concurrency?: number;
+  /** How long run-to-completion pods run before they succeed (see pods.ts); default 5 s. */
+  completeAfterMs?: number;
   clock?: Clock;
   onError?(err: unknown): void;
 }
@@ -71,6 +73,9 @@ export async function startSimulatedNodes(o: SimulatedNodesOptions): Promise<Sim
     }
   });
 
+  const owned = new Set(names);
+  const podSide = startSimulatedPods({ client: o.client, ownsNode: (n) => owned.has(n), completeAfterMs: o.completeAfterMs, clock, onError: o.onError });
+
   const stopping = new AbortController();
   const waiters: Array<() => void> = [];
   const loop = (async () => {
@@ -86,6 +91,7 @@ export async function startSimulatedNodes(o: SimulatedNodesOptions): Promise<Sim
     names,
     nextRenewal: () => new Promise<void>((resolve) => waiters.push(resolve)),
     async stop() {
+      podSide.stop();
       stopping.abort();
       await loop;
     },

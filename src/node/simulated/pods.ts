@@ -1,0 +1,131 @@
+/**
+ * The simulated runtime's pod side: pods bound to simulated nodes are reported Running
+ * (containers started and ready) without running anything; run-to-completion pods
+ * (restartPolicy Never or OnFailure) are reported Succeeded after `completeAfterMs`;
+ * a pod marked for deletion is confirmed deleted, as a kubelet does once its containers
+ * have stopped. Level-based: each reconcile looks at the pod as the informer has it now.
+ */
+import type { KObject } from '../../api/types.js';
+import type { Client } from '../../client/client.js';
+import { isConflict, isNotFound } from '../../client/errors.js';
+import { Informer, objectKey } from '../../client/informer.js';
+import { realClock, type Clock } from '../../client/leader-election.js';
+import { WorkQueue } from '../../client/workqueue.js';
+
+export interface SimulatedPodsOptions {
+  client: Client;
+  /** Whether a node is one of ours. */
+  ownsNode(name: string): boolean;
+  /** How long a run-to-completion pod runs; default 5 s. */
+  completeAfterMs?: number;
+  clock?: Clock;
+  onError?(err: unknown): void;
+}
+
+interface ContainerSpec {
+  name: string;
+  image?: string;
+}
+
+interface PodSpec {
+  nodeName?: string;
+  restartPolicy?: string;
+  containers?: ContainerSpec[];
+}
+
+const stamp = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export function startSimulatedPods(o: SimulatedPodsOptions): { informer: Informer; stop(): void } {
+  const clock = o.clock ?? realClock;
+  const completeAfterMs = o.completeAfterMs ?? 5_000;
+  const pods = o.client.resource({ group: '', version: 'v1', plural: 'pods', namespaced: true });
+  const informer = new Informer(pods, { onError: o.onError });
+
+  const reconcile = async (key: string) => {
+    const [namespace, name] = key.split('/') as [string, string];
+    const pod = informer.get(name, namespace);
+    const spec = (pod?.spec ?? {}) as PodSpec;
+    if (!pod || !spec.nodeName || !o.ownsNode(spec.nodeName)) return;
+    try {
+      if (pod.metadata?.deletionTimestamp) {
+        // Containers "stopped": confirm the deletion, as the kubelet does with a zero grace period.
+        await pods.delete(name, namespace, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
+        return;
+      }
+      const phase = (pod.status as { phase?: string } | undefined)?.phase;
+      const now = clock.now();
+      if (!phase || phase === 'Pending') {
+        await pods.updateStatus({ ...pod, status: runningStatus(pod, now) });
+        return;
+      }
+      if (phase === 'Running' && (spec.restartPolicy === 'Never' || spec.restartPolicy === 'OnFailure')) {
+        const started = Date.parse((pod.status as { startTime?: string }).startTime ?? '') || now.getTime();
+        const due = started + completeAfterMs - now.getTime();
+        if (due > 0) return { requeueAfterMs: due };
+        await pods.updateStatus({ ...pod, status: succeededStatus(pod, now) });
+      }
+    } catch (err) {
+      // Gone, or changed meanwhile: the informer brings the newer state and requeues.
+      if (isNotFound(err) || isConflict(err)) return;
+      throw err;
+    }
+    return undefined;
+  };
+
+  const queue = new WorkQueue({ reconcile, onError: (_key, err) => o.onError?.(err) });
+  const enqueue = (pod: KObject) => {
+    const node = (pod.spec as PodSpec | undefined)?.nodeName;
+    if (node && o.ownsNode(node)) queue.add(objectKey(pod));
+  };
+  informer.addHandler({ add: enqueue, update: (_old, pod) => enqueue(pod) });
+  informer.start();
+  return {
+    informer,
+    stop() {
+      informer.stop();
+      queue.stop();
+    },
+  };
+}
+
+function containersOf(pod: KObject): ContainerSpec[] {
+  return ((pod.spec as PodSpec | undefined)?.containers ?? []).filter((c) => c && typeof c.name === 'string');
+}
+
+function conditions(ready: boolean, at: string, reason?: string): Array<Record<string, unknown>> {
+  const c = (type: string, status: boolean) => ({ type, status: status ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: at, ...(status || !reason ? {} : { reason }) });
+  return [c('PodReadyToStartContainers', true), c('Initialized', true), c('Ready', ready), c('ContainersReady', ready), c('PodScheduled', true)];
+}
+
+function base(pod: KObject, now: Date): Record<string, unknown> {
+  const previous = (pod.status ?? {}) as { startTime?: string };
+  return {
+    hostIP: '127.0.0.1', hostIPs: [{ ip: '127.0.0.1' }], podIP: '127.0.0.1', podIPs: [{ ip: '127.0.0.1' }],
+    startTime: previous.startTime ?? stamp(now),
+    qosClass: 'BestEffort',
+  };
+}
+
+function runningStatus(pod: KObject, now: Date): Record<string, unknown> {
+  const at = stamp(now);
+  return {
+    ...base(pod, now), phase: 'Running', conditions: conditions(true, at),
+    containerStatuses: containersOf(pod).map((c) => ({
+      name: c.name, image: c.image ?? '', imageID: '', containerID: `simulated://${pod.metadata?.uid}/${c.name}`,
+      ready: true, started: true, restartCount: 0, state: { running: { startedAt: at } }, lastState: {},
+    })),
+  };
+}
+
+function succeededStatus(pod: KObject, now: Date): Record<string, unknown> {
+  const at = stamp(now);
+  const startedAt = (pod.status as { startTime?: string }).startTime ?? at;
+  return {
+    ...base(pod, now), phase: 'Succeeded', conditions: conditions(false, at, 'PodCompleted'),
+    containerStatuses: containersOf(pod).map((c) => ({
+      name: c.name, image: c.image ?? '', imageID: '', containerID: `simulated://${pod.metadata?.uid}/${c.name}`,
+      ready: false, started: false, restartCount: 0,
+      state: { terminated: { exitCode: 0, reason: 'Completed', startedAt, finishedAt: at, containerID: `simulated://${pod.metadata?.uid}/${c.name}` } }, lastState: {},
+    })),
+  };
+}
