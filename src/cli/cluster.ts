@@ -72,13 +72,13 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const kubeconfigPath = join(options.dataDir, 'kubeconfig.yaml');
   await writeKubeconfig(kubeconfigPath, kubeconfig);
   if (options.writeKubeconfig) await writeKubeconfig(options.writeKubeconfig, kubeconfig);
-  const simulated = options.simulatedNodes ? await startSimulated(api.url, credentials, options.simulatedNodes, logger) : undefined;
+  const components = await startApiClients(api.url, credentials, options.simulatedNodes ?? 0, logger);
   logger.info({ url: api.url, datastore: description, kubeconfig: kubeconfigPath, startupMs: Math.round(Number(process.hrtime.bigint() - started) / 1e6) }, `Skiff is running at ${api.url}; kubeconfig written to ${kubeconfigPath} (export KUBECONFIG=${kubeconfigPath})`);
   return {
     api,
     kubeconfigPath,
     async stop() {
-      await simulated?.stop();
+      await components.stop();
       namespaces.stop();
       await api.stop();
       await store.close();
@@ -86,17 +86,26 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   };
 }
 
-/** Simulated nodes are API clients like any other: they reach this server over HTTPS as the admin. */
-async function startSimulated(url: string, credentials: { caCert: string; adminCert: string; adminKey: string }, count: number, logger: Logger): Promise<{ stop(): Promise<void> }> {
-  const [{ Client }, { HttpsTransport }, { startSimulatedNodes }] = await Promise.all([
-    import('../client/client.js'), import('../client/https.js'), import('../node/simulated/nodes.js'),
+/**
+ * The components of this process that are API clients like any other (controllers on
+ * the client library, simulated nodes): they reach this server over HTTPS as the admin.
+ */
+async function startApiClients(url: string, credentials: { caCert: string; adminCert: string; adminKey: string }, simulatedNodes: number, logger: Logger): Promise<{ stop(): Promise<void> }> {
+  const [{ Client }, { HttpsTransport }, { startServiceAccountController }] = await Promise.all([
+    import('../client/client.js'), import('../client/https.js'), import('../controllers/serviceaccount/controller.js'),
   ]);
-  const client = new Client(new HttpsTransport({ server: url, ca: credentials.caCert, cert: credentials.adminCert, key: credentials.adminKey, userAgent: 'skiff-simulated-nodes' }));
-  const nodes = await startSimulatedNodes({ client, count, onError: (err) => logger.warn({ err: String(err) }, 'simulated node lease renewal failed') });
-  logger.info({ nodes: count }, `${count} simulated node(s) registered`);
+  const client = new Client(new HttpsTransport({ server: url, ca: credentials.caCert, cert: credentials.adminCert, key: credentials.adminKey, userAgent: 'skiff-server' }));
+  const serviceAccounts = startServiceAccountController({ client, onError: (err) => logger.warn({ err: String(err) }, 'serviceaccount controller') });
+  let nodes: { stop(): Promise<void> } | undefined;
+  if (simulatedNodes > 0) {
+    const { startSimulatedNodes } = await import('../node/simulated/nodes.js');
+    nodes = await startSimulatedNodes({ client, count: simulatedNodes, onError: (err) => logger.warn({ err: String(err) }, 'simulated nodes') });
+    logger.info({ nodes: simulatedNodes }, `${simulatedNodes} simulated node(s) registered`);
+  }
   return {
     async stop() {
-      await nodes.stop();
+      await nodes?.stop();
+      serviceAccounts.stop();
       client.close();
     },
   };

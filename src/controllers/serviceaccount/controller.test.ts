@@ -1,0 +1,88 @@
+/**
+ * The default ServiceAccount in every namespace, as `skiff server` runs it: present in
+ * the system namespaces, created for a new namespace, recreated when deleted, not
+ * created in a terminating namespace. Waits on watch events, not on time.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { startCluster, type Cluster } from '../../cli/cluster.js';
+import { Client, type ResourceClient } from '../../client/client.js';
+import { HttpsTransport } from '../../client/https.js';
+import { Informer } from '../../client/informer.js';
+
+describe('serviceaccount controller', () => {
+  let dir: string;
+  let cluster: Cluster;
+  let client: Client;
+  let accounts: ResourceClient;
+  let watcher: Informer;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'skiff-sa-'));
+    cluster = await startCluster({ dataDir: dir, port: 0, bindAddress: '127.0.0.1', logger: pino({ level: 'silent' }) });
+    const tls = (f: string) => readFileSync(join(dir, 'tls', f), 'utf8');
+    client = new Client(new HttpsTransport({ server: cluster.api.url, ca: tls('ca.crt'), cert: tls('admin.crt'), key: tls('admin.key') }));
+    accounts = client.resource({ group: '', version: 'v1', plural: 'serviceaccounts', namespaced: true });
+    watcher = new Informer(accounts).start();
+    await watcher.waitForSync();
+  });
+  after(async () => {
+    watcher.stop();
+    client.close();
+    await cluster.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Resolves once the informer sees a `default` account in `namespace` (or, with `present` false, none). */
+  const defaultAccount = (namespace: string, present = true) => new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`default ServiceAccount in ${namespace} never became ${present ? 'present' : 'absent'}`)), 15_000);
+    const check = () => {
+      if (Boolean(watcher.get('default', namespace)) === present) {
+        clearTimeout(timer);
+        handle.remove();
+        resolve();
+      }
+    };
+    const handle = watcher.addHandler({ add: check, update: check, delete: check });
+    check();
+  });
+
+  it('gives every namespace its default ServiceAccount, and puts it back when deleted', async () => {
+    await Promise.all(['default', 'kube-system', 'kube-public', 'kube-node-lease'].map((ns) => defaultAccount(ns)));
+    const namespaces = client.resource({ group: '', version: 'v1', plural: 'namespaces', namespaced: false });
+    await namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } });
+    await defaultAccount('team-a');
+    const first = watcher.get('default', 'team-a')!;
+    await accounts.delete('default', 'team-a');
+    await new Promise<void>((resolve) => {
+      const h = watcher.addHandler({ add: (sa) => { if (sa.metadata?.namespace === 'team-a' && sa.metadata.uid !== first.metadata?.uid) { h.remove(); resolve(); } } });
+    });
+  });
+
+  it('leaves a terminating namespace alone', async () => {
+    const namespaces = client.resource({ group: '', version: 'v1', plural: 'namespaces', namespaced: false });
+    await namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'going' } });
+    await defaultAccount('going');
+    await namespaces.delete('going');
+    // The namespace controller empties it (the account included) and then removes it; no new account appears.
+    await defaultAccount('going', false);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('namespace "going" was not removed')), 15_000);
+      const poll = async () => {
+        try {
+          await namespaces.get('going');
+          setTimeout(() => void poll(), 50);
+        } catch {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      void poll();
+    });
+    assert.equal(watcher.get('default', 'going'), undefined);
+  });
+});
