@@ -177,6 +177,8 @@ export interface ResourceType {
     returnDeletedObject?: boolean;
     /** Status sent on create is kept despite a status subresource (nodes register with theirs). */
     keepStatusOnCreate?: boolean;
+    /** Why an object may not be deleted (e.g. a built-in PriorityClass), or undefined when it may. */
+    undeletable?(name: string): string | undefined;
   };
 }
 

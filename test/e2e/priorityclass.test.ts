@@ -81,4 +81,29 @@ describe('PriorityClasses', () => {
     assert.equal(mismatch.status, 403);
     assert.match(mismatch.body.message, /the integer value of priority \(5\) must not be provided in pod spec; priority admission controller computed 1000 from the given PriorityClass name/);
   });
+
+  it('keeps a single default on updates too, and the system classes undeletable', async () => {
+    // (default-low became the global default in the previous case)
+    const high = (await client.request('GET', `${PCS}/high`)).body;
+    const marked = await client.request('PUT', `${PCS}/high`, { ...high, globalDefault: true });
+    assert.equal(marked.status, 403);
+    assert.equal(marked.body.message, 'priorityclasses.scheduling.k8s.io "high" is forbidden: PriorityClass default-low is already marked as default. Only one default can exist');
+    const patched = await client.request('PATCH', `${PCS}/high`, { globalDefault: true }, { contentType: 'application/merge-patch+json' });
+    assert.equal(patched.status, 403);
+    const stillDefault = await client.request('PATCH', `${PCS}/default-low`, { description: 'the default' }, { contentType: 'application/merge-patch+json' });
+    assert.equal(stillDefault.status, 200, JSON.stringify(stillDefault.body));
+
+    const system = await client.request('DELETE', `${PCS}/system-node-critical`);
+    assert.equal(system.status, 403);
+    assert.equal(system.body.message, 'priorityclasses.scheduling.k8s.io "system-node-critical" is forbidden: this is a system priority class and cannot be deleted');
+    assert.equal((await client.request('GET', `${PCS}/system-node-critical`)).status, 200);
+    assert.equal((await client.request('DELETE', `${PCS}/high`)).status, 200);
+    // kubectl deletes one by one: the user classes go, the system ones are refused (as upstream);
+    // a deletecollection leaves them out.
+    const all = await cluster.kubectl(['delete', 'pc', '--all']);
+    assert.match(all.stderr, /"system-node-critical" is forbidden: this is a system priority class and cannot be deleted/);
+    assert.equal((await client.request('DELETE', PCS)).status, 200);
+    const left = (await client.request('GET', PCS)).body.items.map((i: { metadata: { name: string } }) => i.metadata.name).sort();
+    assert.deepEqual(left, ['system-cluster-critical', 'system-node-critical']);
+  });
 });

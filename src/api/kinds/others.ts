@@ -1,7 +1,7 @@
 /** events.k8s.io, coordination.k8s.io, scheduling.k8s.io, policy, authorization.k8s.io and authentication.k8s.io kinds. */
 import type { ResourceType } from '../types.js';
 import { validatePodDisruptionBudget } from '../validation/policy.js';
-import { defaultPriorityClass, validatePriorityClass } from '../validation/scheduling.js';
+import { defaultPriorityClass, SYSTEM_PRIORITY_CLASSES, validatePriorityClass } from '../validation/scheduling.js';
 import { CREATE_ONLY, fields, metaAnd } from './helpers.js';
 
 export function eventsTypes(): ResourceType[] {
@@ -26,7 +26,12 @@ export function coordinationTypes(): ResourceType[] {
 
 export function schedulingTypes(): ResourceType[] {
   return [{
-    group: 'scheduling.k8s.io', version: 'v1', kind: 'PriorityClass', strategy: { noGeneration: true }, plural: 'priorityclasses', singular: 'priorityclass', namespaced: false,
+    group: 'scheduling.k8s.io', version: 'v1', kind: 'PriorityClass', plural: 'priorityclasses',
+    strategy: {
+      noGeneration: true,
+      // Upstream's PriorityClass REST storage refuses these in Delete.
+      undeletable: (name) => (SYSTEM_PRIORITY_CLASSES.some((c) => c.name === name) ? 'this is a system priority class and cannot be deleted' : undefined),
+    }, singular: 'priorityclass', namespaced: false,
     shortNames: ['pc'], schemaRef: 'io.k8s.api.scheduling.v1.PriorityClass',
     defaulter: defaultPriorityClass, validator: metaAnd({ namespaced: false, rest: validatePriorityClass }),
   }];

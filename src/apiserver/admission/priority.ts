@@ -60,15 +60,27 @@ export function priorityAdmission(options: { storage: ObjectStorage; catalogue: 
     pod.spec = spec as KObject['spec'];
   }
 
+  /** A class becoming the default (created so, or marked so) while another is the default. */
+  async function checkSingleDefault(rt: ResourceType, pc: KObject, pcType: ResourceType): Promise<void> {
+    if (pc.globalDefault !== true) return;
+    const existing = await globalDefault(pcType);
+    if (existing && existing.metadata!.name !== pc.metadata?.name) {
+      throw forbidden(rt, pc, `PriorityClass ${existing.metadata!.name} is already marked as default. Only one default can exist`);
+    }
+  }
+
+  const isPriorityClass = (rt: ResourceType, pcType: ResourceType) => rt.group === pcType.group && rt.kind === pcType.kind;
+
   return {
     async admitCreate(rt, obj) {
       const pcType = classes();
       if (!pcType) return;
       if (rt.group === '' && rt.kind === 'Pod') return admitPod(rt, obj, pcType);
-      if (rt.group === pcType.group && rt.kind === pcType.kind && obj.globalDefault === true) {
-        const existing = await globalDefault(pcType);
-        if (existing) throw forbidden(rt, obj, `PriorityClass ${existing.metadata!.name} is already marked as default. Only one default can exist`);
-      }
+      if (isPriorityClass(rt, pcType)) await checkSingleDefault(rt, obj, pcType);
+    },
+    async admitUpdate(rt, obj) {
+      const pcType = classes();
+      if (pcType && isPriorityClass(rt, pcType)) await checkSingleDefault(rt, obj, pcType);
     },
   };
 }

@@ -4,7 +4,7 @@
  * set) until controllers release it, and the propagation policy recorded as the
  * garbage collector's finalizers (`foregroundDeletion`, `orphan`).
  */
-import { BadRequest, Conflict, Invalid } from '../../api/errors.js';
+import { BadRequest, Conflict, Forbidden, Invalid } from '../../api/errors.js';
 import type { KObject, ResourceType } from '../../api/types.js';
 import { pendingGracefulDeletion, timestamp } from './lifecycle.js';
 import { DELETE_OBJECT, type ObjectStorage } from './storage.js';
@@ -84,6 +84,8 @@ function hasSpecFinalizers(rt: ResourceType, obj: KObject): boolean {
 }
 
 export async function deleteObject(storage: ObjectStorage, rt: ResourceType, namespace: string, name: string, options: DeleteOptions, now: Date): Promise<DeleteResult> {
+  const refused = rt.strategy?.undeletable?.(name);
+  if (refused) throw new Forbidden(`${rt.plural}${rt.group ? '.' + rt.group : ''} "${name}" is forbidden: ${refused}`);
   const dryRun = Boolean(options.dryRun?.length);
   let deleted = false;
   const result = await storage.update(rt, namespace, name, (current) => {

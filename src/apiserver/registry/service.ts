@@ -203,8 +203,15 @@ export class ResourceService {
     this.checkDecodedTypes(rt, proposed);
     if (!proposed.metadata?.name) throw new BadRequest('name is required in the body of the object');
     this.checkUnknownFields(rt, proposed, ctx, true);
-    const result = await this.o.storage.update(rt, namespace, name, (current) => this.successor(rt, structuredClone(proposed), current, subresource, ctx, ctx.fieldManager), { dryRun: ctx.dryRun });
+    const result = await this.o.storage.update(rt, namespace, name, (current) => this.admitted(rt, this.successor(rt, structuredClone(proposed), current, subresource, ctx, ctx.fieldManager), current), { dryRun: ctx.dryRun });
     return { object: result.object, created: false };
+  }
+
+  /** Update-time admission on the successor (a deletion needs none). */
+  private async admitted(rt: ResourceType, next: KObject, current: KObject): Promise<KObject> {
+    if (next === DELETE_OBJECT) return next;
+    for (const plugin of this.o.admission ?? []) await plugin.admitUpdate?.(rt, next, current);
+    return next;
   }
 
   async patch(rt: ResourceType, namespace: string, name: string, subresource: string, type: PatchType, patch: unknown, ctx: WriteContext & { force: boolean }): Promise<WriteResult> {
@@ -213,7 +220,7 @@ export class ResourceService {
       const patched = checkKind(rt, this.o.patcher.patch(rt, type, current, patch));
       this.checkPatchedTypes(rt, patched);
       this.checkUnknownFields(rt, patched, ctx, 'patch');
-      return this.successor(rt, patched, current, subresource, ctx, ctx.fieldManager);
+      return this.admitted(rt, this.successor(rt, patched, current, subresource, ctx, ctx.fieldManager), current);
     }, { dryRun: ctx.dryRun });
     return { object: result.object, created: false };
   }
@@ -241,7 +248,7 @@ export class ResourceService {
       const managedFields = merged.metadata?.managedFields;
       const next = this.successor(rt, checkKind(rt, merged), current, subresource, ctx, undefined);
       if (next !== DELETE_OBJECT && managedFields) next.metadata!.managedFields = managedFields;
-      return next;
+      return this.admitted(rt, next, current);
     }, { dryRun: ctx.dryRun });
     return { object: result.object, created: false };
   }
