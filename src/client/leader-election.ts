@@ -8,6 +8,7 @@
  *
  * Time comes from an injectable clock so tests step through expiry without sleeping.
  */
+import { microTime } from '../api/time.js';
 import type { KObject } from '../api/types.js';
 import type { ResourceClient } from './client.js';
 import { isAlreadyExists, isConflict, isNotFound } from './errors.js';
@@ -50,11 +51,6 @@ interface LeaseSpec {
 }
 
 type Lease = KObject & { spec?: LeaseSpec };
-
-/** RFC 3339 with microseconds, the MicroTime format Leases use. */
-function microTime(d: Date): string {
-  return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
 
 export class LeaderElector {
   private readonly controller = new AbortController();

@@ -3,6 +3,7 @@
  * served: conditions NamesAccepted and Established, acceptedNames, storedVersions.
  * Transition times are kept while a condition's status does not change.
  */
+import { metaTime } from '../time.js';
 import type { KObject } from '../types.js';
 
 type Json = Record<string, any>;
@@ -21,9 +22,6 @@ export interface CRDStatus {
   storedVersions: string[];
 }
 
-function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 export function crdStatus(crd: KObject, now: Date): CRDStatus {
   const spec = (crd.spec ?? {}) as Json;
@@ -32,7 +30,7 @@ export function crdStatus(crd: KObject, now: Date): CRDStatus {
   const oldConditions = (old.conditions ?? []) as CRDCondition[];
   const keep = (c: Omit<CRDCondition, 'lastTransitionTime'>): CRDCondition => {
     const prev = oldConditions.find((x) => x.type === c.type);
-    return { ...c, lastTransitionTime: prev && prev.status === c.status && prev.lastTransitionTime ? prev.lastTransitionTime : rfc3339(now) };
+    return { ...c, lastTransitionTime: prev && prev.status === c.status && prev.lastTransitionTime ? prev.lastTransitionTime : metaTime(now) };
   };
   const acceptedNames: Json = { plural: names.plural, singular: names.singular || String(names.kind ?? '').toLowerCase(), kind: names.kind, listKind: names.listKind || `${names.kind}List` };
   if (names.shortNames?.length) acceptedNames.shortNames = names.shortNames;

@@ -3,6 +3,7 @@
  * (our default) and Name + Created At (upstream's generic registry default, which
  * LimitRange and CustomResourceDefinition show).
  */
+import { metaTime } from '../time.js';
 import type { KObject, TablePrinter } from '../types.js';
 import { translateTimestampSince } from './duration.js';
 import { ageCol, col, nameCol, o, s, spec } from './util.js';
@@ -20,7 +21,7 @@ function createdAt(obj: KObject): string {
   const ts = obj.metadata?.creationTimestamp;
   const t = typeof ts === 'string' ? Date.parse(ts) : NaN;
   if (Number.isNaN(t)) return '0001-01-01T00:00:00Z';
-  return new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return metaTime(new Date(t));
 }
 
 export const createdAtPrinter: TablePrinter = {

@@ -12,7 +12,7 @@ import type { FieldError, KObject, ResourceType } from '../../api/types.js';
 import type { ResourceRequestInfo } from '../request-info.js';
 import type { WriteContext } from '../registry/service.js';
 import type { ApiContext, RequestScope } from '../context.js';
-import { timestamp } from '../registry/lifecycle.js';
+import { metaTime } from '../../api/time.js';
 import { send } from './respond.js';
 
 interface Binding {
@@ -91,7 +91,7 @@ function setScheduled(pod: KObject, now: Date): void {
     type: 'PodScheduled',
     status: 'True',
     lastProbeTime: null,
-    lastTransitionTime: previous?.status === 'True' && previous.lastTransitionTime ? previous.lastTransitionTime : timestamp(now),
+    lastTransitionTime: previous?.status === 'True' && previous.lastTransitionTime ? previous.lastTransitionTime : metaTime(now),
   };
   if (i >= 0) conditions[i] = next;
   else conditions.push(next);

@@ -16,7 +16,7 @@ import type { ResourceRequestInfo } from '../request-info.js';
 import { deleteObject, parseDeleteOptions } from '../registry/deletion.js';
 import type { WriteContext } from '../registry/service.js';
 import type { ApiContext, RequestScope } from '../context.js';
-import { timestamp } from '../registry/lifecycle.js';
+import { metaTime } from '../../api/time.js';
 import { send } from './respond.js';
 
 /** Upstream's MaxDisruptedPodSize: evictions the disruption controller has not confirmed yet. */
@@ -90,7 +90,7 @@ async function takeDisruption(api: ApiContext, pdbType: ResourceType, pdb: KObje
     if (Object.keys(status.disruptedPods ?? {}).length > MAX_DISRUPTED_PODS) throw new Forbidden('DisruptedPods map too big - too many evictions not confirmed by PDB controller');
     if (allowed === 0) throw violation(`The disruption budget ${name} needs ${status.desiredHealthy ?? 0} healthy pods and has ${status.currentHealthy ?? 0} currently`);
     status.disruptionsAllowed = allowed - 1;
-    status.disruptedPods = { ...status.disruptedPods, [podName]: timestamp(ctx.now) };
+    status.disruptedPods = { ...status.disruptedPods, [podName]: metaTime(ctx.now) };
     return { ...current, status } as KObject;
   }, { dryRun: ctx.dryRun });
 }

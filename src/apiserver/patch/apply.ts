@@ -7,6 +7,7 @@
  * last-applied annotation are allowed, and that annotation is kept in sync.
  */
 import { BadRequest, StatusError } from '../../api/errors.js';
+import { metaTime } from '../../api/time.js';
 import type { KObject, ManagedFieldsEntry } from '../../api/types.js';
 import { FieldSet, pathString, type Path } from './fieldset.js';
 import { deepCopy, deepEqual, goJson, isObject } from './json.js';
@@ -18,7 +19,6 @@ import {
   encodeManagedFields,
   ignoredSet,
   managerIdentifier,
-  metaTime,
   updateOthers,
   withoutManagedFields,
   typedContext,

@@ -7,6 +7,7 @@
 import type { FieldError, KObject, ManagedFieldsEntry, Schema, SchemaDefinitions } from '../../api/types.js';
 import { FieldSet, fieldPE, type Path } from './fieldset.js';
 import { deepCopy, isObject } from './json.js';
+import { metaTime } from '../../api/time.js';
 import { resolverFor, type SchemaResolver } from './schema-lookup.js';
 import { compare, type Comparison, type TypedContext } from './typed.js';
 
@@ -140,11 +141,6 @@ export function encodeManagedFields(managed: Managed): ManagedFieldsEntry[] {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** metav1.Time text: RFC 3339, whole seconds, UTC. */
-export function metaTime(now: Date): string {
-  return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 export function copyManaged(m: Managed): Managed {

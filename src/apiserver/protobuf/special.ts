@@ -4,6 +4,7 @@
  * number and returns the JSON value, or `undefined` when the JSON form would be null.
  */
 
+import { metaTime } from '../../api/time.js';
 import { WireError } from './wire.js';
 
 const META = 'apimachinery.pkg.apis.meta.v1.';
@@ -12,7 +13,7 @@ export type RawFields = Map<number, unknown>;
 
 /** metav1.Time JSON is RFC 3339 at second precision in UTC (time.go MarshalJSON). */
 export function formatTime(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return metaTime(new Date(seconds * 1000));
 }
 
 /** metav1.MicroTime uses RFC3339Micro: always six fractional digits. */

@@ -6,7 +6,8 @@
  */
 import { BadRequest, Conflict, Forbidden, Invalid } from '../../api/errors.js';
 import type { KObject, ResourceType } from '../../api/types.js';
-import { pendingGracefulDeletion, timestamp } from './lifecycle.js';
+import { metaTime } from '../../api/time.js';
+import { pendingGracefulDeletion } from './lifecycle.js';
 import { DELETE_OBJECT, type ObjectStorage } from './storage.js';
 
 export interface DeleteOptions {
@@ -114,7 +115,7 @@ export async function deleteObject(storage: ObjectStorage, rt: ResourceType, nam
     }
     // Mark for deletion; controllers (or the node agent) finish the job.
     if (!meta.deletionTimestamp) {
-      meta.deletionTimestamp = timestamp(new Date(now.getTime() + grace * 1000));
+      meta.deletionTimestamp = metaTime(new Date(now.getTime() + grace * 1000));
       if (meta.generation !== undefined) meta.generation += 1;
     }
     meta.deletionGracePeriodSeconds = grace;

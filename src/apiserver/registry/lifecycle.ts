@@ -6,12 +6,8 @@
  */
 import { randomUUID, randomInt } from 'node:crypto';
 import { BadRequest, Conflict, Invalid } from '../../api/errors.js';
+import { metaTime } from '../../api/time.js';
 import type { KObject, ObjectMeta, ResourceType } from '../../api/types.js';
-
-/** Second precision, as metav1.Time serialises. */
-export function timestamp(now: Date): string {
-  return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 const NAME_SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -95,7 +91,7 @@ export function prepareForCreate(rt: ResourceType, obj: KObject, ctx: CreateCont
     else throw new Invalid(rt.kind, rt.group, '', [{ reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' }]);
   }
   meta.uid = randomUUID();
-  meta.creationTimestamp = timestamp(ctx.now);
+  meta.creationTimestamp = metaTime(ctx.now);
   delete meta.resourceVersion;
   delete meta.deletionTimestamp;
   delete meta.deletionGracePeriodSeconds;

@@ -8,6 +8,7 @@
  * Pods bound to these nodes are moved through their phases by pods.ts.
  */
 import { randomUUID } from 'node:crypto';
+import { metaTime, microTime } from '../../api/time.js';
 import type { KObject } from '../../api/types.js';
 import type { Client, ResourceClient } from '../../client/client.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../../client/errors.js';
@@ -119,7 +120,7 @@ async function register(nodes: ResourceClient, name: string, o: SimulatedNodesOp
     current = await nodes.get(name);
   }
   const capacity = { ...DEFAULT_CAPACITY, ...o.capacity };
-  const at = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const at = metaTime(now);
   const condition = (type: string, status: string, reason: string, message: string) => ({ type, status, reason, message, lastHeartbeatTime: at, lastTransitionTime: at });
   await nodes.updateStatus({
     ...current,
@@ -144,7 +145,7 @@ async function register(nodes: ResourceClient, name: string, o: SimulatedNodesOp
 }
 
 function leaseSpec(name: string, seconds: number, now: Date): Record<string, unknown> {
-  return { holderIdentity: name, leaseDurationSeconds: seconds, renewTime: now.toISOString().replace(/Z$/, '000Z') };
+  return { holderIdentity: name, leaseDurationSeconds: seconds, renewTime: microTime(now) };
 }
 
 async function ensureLease(leases: ResourceClient, name: string, seconds: number, now: Date): Promise<KObject> {

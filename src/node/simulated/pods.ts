@@ -5,6 +5,7 @@
  * a pod marked for deletion is confirmed deleted, as a kubelet does once its containers
  * have stopped. Level-based: each reconcile looks at the pod as the informer has it now.
  */
+import { metaTime } from '../../api/time.js';
 import type { KObject } from '../../api/types.js';
 import type { Client } from '../../client/client.js';
 import { isConflict, isNotFound } from '../../client/errors.js';
@@ -32,8 +33,6 @@ interface PodSpec {
   restartPolicy?: string;
   containers?: ContainerSpec[];
 }
-
-const stamp = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export function startSimulatedPods(o: SimulatedPodsOptions): { informer: Informer; stop(): void } {
   const clock = o.clock ?? realClock;
@@ -101,13 +100,13 @@ function base(pod: KObject, now: Date): Record<string, unknown> {
   const previous = (pod.status ?? {}) as { startTime?: string };
   return {
     hostIP: '127.0.0.1', hostIPs: [{ ip: '127.0.0.1' }], podIP: '127.0.0.1', podIPs: [{ ip: '127.0.0.1' }],
-    startTime: previous.startTime ?? stamp(now),
+    startTime: previous.startTime ?? metaTime(now),
     qosClass: 'BestEffort',
   };
 }
 
 function runningStatus(pod: KObject, now: Date): Record<string, unknown> {
-  const at = stamp(now);
+  const at = metaTime(now);
   return {
     ...base(pod, now), phase: 'Running', conditions: conditions(true, at),
     containerStatuses: containersOf(pod).map((c) => ({
@@ -118,7 +117,7 @@ function runningStatus(pod: KObject, now: Date): Record<string, unknown> {
 }
 
 function succeededStatus(pod: KObject, now: Date): Record<string, unknown> {
-  const at = stamp(now);
+  const at = metaTime(now);
   const startedAt = (pod.status as { startTime?: string }).startTime ?? at;
   return {
     ...base(pod, now), phase: 'Succeeded', conditions: conditions(false, at, 'PodCompleted'),
