@@ -5,12 +5,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import type { KObject } from '../api/types.js';
-import { startCluster, type Cluster } from '../cli/cluster.js';
+import type { Cluster } from '../cli/cluster.js';
+import { startInProcessCluster, type InProcessCluster } from '../testing/in-process.js';
 import { Client, type ResourceClient } from './client.js';
 import { ApiError, isAlreadyExists, isConflict, isNotFound } from './errors.js';
 import { HttpsTransport } from './https.js';
@@ -20,6 +19,7 @@ import { renderKubeconfig } from '../pki/kubeconfig.js';
 import { writeFileSync } from 'node:fs';
 
 describe('client over HTTPS', () => {
+  let env: InProcessCluster;
   let dir: string;
   let cluster: Cluster;
   let client: Client;
@@ -27,16 +27,12 @@ describe('client over HTTPS', () => {
   const cm = (name: string, data: Record<string, string> = {}): KObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data });
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'skiff-client-'));
-    cluster = await startCluster({ dataDir: dir, port: 0, bindAddress: '127.0.0.1', logger: pino({ level: 'silent' }) });
-    const tls = (f: string) => readFileSync(join(dir, 'tls', f), 'utf8');
-    client = new Client(new HttpsTransport({ server: cluster.api.url, ca: tls('ca.crt'), cert: tls('admin.crt'), key: tls('admin.key') }));
+    env = await startInProcessCluster('client');
+    ({ dir, cluster, client } = env);
     configMaps = client.resource({ group: '', version: 'v1', plural: 'configmaps', namespaced: true });
   });
   after(async () => {
-    client.close();
-    await cluster.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await env.stop();
   });
 
   it('creates, reads, updates, patches and deletes', async () => {

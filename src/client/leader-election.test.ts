@@ -5,67 +5,19 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
-import { startCluster, type Cluster } from '../cli/cluster.js';
-import { Client, type ResourceClient } from './client.js';
-import { HttpsTransport } from './https.js';
-import { LeaderElector, type Clock } from './leader-election.js';
-
-class FakeClock implements Clock {
-  private t = Date.parse('2026-01-01T00:00:00.000Z');
-  private sleepers: Array<{ until: number; resolve(): void }> = [];
-  private waiting: Array<() => void> = [];
-
-  now(): Date {
-    return new Date(this.t);
-  }
-
-  sleep(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const sleeper = { until: this.t + ms, resolve };
-      this.sleepers.push(sleeper);
-      signal.addEventListener('abort', () => {
-        this.sleepers = this.sleepers.filter((s) => s !== sleeper);
-        resolve();
-      }, { once: true });
-      for (const wake of this.waiting.splice(0)) wake();
-    });
-  }
-
-  /** Resolves once `n` candidates have finished their round and sleep. */
-  async parked(n: number): Promise<void> {
-    while (this.sleepers.length < n) await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  advance(ms: number): void {
-    this.t += ms;
-    const due = this.sleepers.filter((s) => s.until <= this.t);
-    this.sleepers = this.sleepers.filter((s) => s.until > this.t);
-    for (const s of due) s.resolve();
-  }
-}
+import { FakeClock, startInProcessCluster, type InProcessCluster } from '../testing/in-process.js';
+import type { ResourceClient } from './client.js';
+import { LeaderElector } from './leader-election.js';
 
 describe('leader election on Leases', () => {
-  let dir: string;
-  let cluster: Cluster;
-  let client: Client;
+  let env: InProcessCluster;
   let leases: ResourceClient;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'skiff-election-'));
-    cluster = await startCluster({ dataDir: dir, port: 0, bindAddress: '127.0.0.1', logger: pino({ level: 'silent' }) });
-    const tls = (f: string) => readFileSync(join(dir, 'tls', f), 'utf8');
-    client = new Client(new HttpsTransport({ server: cluster.api.url, ca: tls('ca.crt'), cert: tls('admin.crt'), key: tls('admin.key') }));
-    leases = client.resource({ group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespaced: true });
+    env = await startInProcessCluster('election');
+    leases = env.client.resource({ group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespaced: true });
   });
-  after(async () => {
-    client.close();
-    await cluster.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => env.stop());
 
   function candidate(name: string, identity: string, clock: FakeClock, log: string[]): LeaderElector {
     return new LeaderElector({

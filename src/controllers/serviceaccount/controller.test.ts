@@ -5,36 +5,26 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
-import { startCluster, type Cluster } from '../../cli/cluster.js';
-import { Client, type ResourceClient } from '../../client/client.js';
-import { HttpsTransport } from '../../client/https.js';
+import type { Client, ResourceClient } from '../../client/client.js';
 import { Informer } from '../../client/informer.js';
+import { startInProcessCluster, type InProcessCluster } from '../../testing/in-process.js';
 
 describe('serviceaccount controller', () => {
-  let dir: string;
-  let cluster: Cluster;
+  let env: InProcessCluster;
   let client: Client;
   let accounts: ResourceClient;
   let watcher: Informer;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'skiff-sa-'));
-    cluster = await startCluster({ dataDir: dir, port: 0, bindAddress: '127.0.0.1', logger: pino({ level: 'silent' }) });
-    const tls = (f: string) => readFileSync(join(dir, 'tls', f), 'utf8');
-    client = new Client(new HttpsTransport({ server: cluster.api.url, ca: tls('ca.crt'), cert: tls('admin.crt'), key: tls('admin.key') }));
+    env = await startInProcessCluster('sa');
+    client = env.client;
     accounts = client.resource({ group: '', version: 'v1', plural: 'serviceaccounts', namespaced: true });
     watcher = new Informer(accounts).start();
     await watcher.waitForSync();
   });
   after(async () => {
     watcher.stop();
-    client.close();
-    await cluster.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await env.stop();
   });
 
   /** Resolves once the informer sees a `default` account in `namespace` (or, with `present` false, none). */

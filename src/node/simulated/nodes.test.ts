@@ -6,56 +6,31 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { pino } from 'pino';
-import { startCluster, type Cluster } from '../../cli/cluster.js';
-import { Client } from '../../client/client.js';
-import { HttpsTransport } from '../../client/https.js';
-import type { Clock } from '../../client/leader-election.js';
+import type { Client } from '../../client/client.js';
 import { Informer } from '../../client/informer.js';
 import type { KObject } from '../../api/types.js';
+import { FakeClock as BaseClock, startInProcessCluster, type InProcessCluster } from '../../testing/in-process.js';
 import { SIMULATED_KUBELET_VERSION, startSimulatedNodes } from './nodes.js';
 
 const run = promisify(execFile);
 
-/** Time moves only when the test says; each sleep resolves when time passes its end. */
-class FakeClock implements Clock {
-  t = Date.parse('2026-03-01T10:00:00.000Z');
-  private sleepers: Array<{ until: number; resolve(): void }> = [];
-  now(): Date { return new Date(this.t); }
-  sleep(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const s = { until: this.t + ms, resolve };
-      this.sleepers.push(s);
-      signal.addEventListener('abort', () => resolve(), { once: true });
-    });
-  }
-  advance(ms: number): void {
-    this.t += ms;
-    for (const s of this.sleepers.filter((x) => x.until <= this.t)) s.resolve();
-    this.sleepers = this.sleepers.filter((x) => x.until > this.t);
+/** The tests' clock starts on a fixed morning so lease times can be asserted exactly. */
+class FakeClock extends BaseClock {
+  constructor() {
+    super('2026-03-01T10:00:00.000Z');
   }
 }
 
 describe('simulated nodes', () => {
-  let dir: string;
-  let cluster: Cluster;
+  let env: InProcessCluster;
   let client: Client;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'skiff-sim-'));
-    cluster = await startCluster({ dataDir: dir, port: 0, bindAddress: '127.0.0.1', logger: pino({ level: 'silent' }) });
-    const tls = (f: string) => readFileSync(join(dir, 'tls', f), 'utf8');
-    client = new Client(new HttpsTransport({ server: cluster.api.url, ca: tls('ca.crt'), cert: tls('admin.crt'), key: tls('admin.key') }));
+    env = await startInProcessCluster('sim');
+    client = env.client;
   });
-  after(async () => {
-    client.close();
-    await cluster.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => env.stop());
 
   it('registers Ready nodes with capacity, labels and taints, and renews their leases', async () => {
     const clock = new FakeClock();
@@ -77,7 +52,7 @@ describe('simulated nodes', () => {
       assert.deepEqual(status.conditions.map((c) => `${c.type}=${c.status}`), ['MemoryPressure=False', 'DiskPressure=False', 'PIDPressure=False', 'Ready=True']);
       assert.equal(status.nodeInfo.kubeletVersion, SIMULATED_KUBELET_VERSION);
 
-      const { stdout } = await run('kubectl', ['--kubeconfig', cluster.kubeconfigPath, 'get', 'nodes']);
+      const { stdout } = await run('kubectl', ['--kubeconfig', env.cluster.kubeconfigPath, 'get', 'nodes']);
       assert.match(stdout, /^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\n/);
       assert.match(stdout, new RegExp(`sim-node-0\\s+Ready\\s+<none>\\s+\\S+\\s+${SIMULATED_KUBELET_VERSION}`));
 
