@@ -8,6 +8,7 @@
 import { pathToFileURL } from 'node:url';
 import { GrpcChannel } from '../src/store/etcd/grpc.js';
 import { encodePutRequest } from '../src/store/etcd/messages.js';
+import { closedLoop } from './api/stats.js';
 import { openEtcdStore } from '../src/store/etcd/index.js';
 import { etcdAvailable, startEtcd } from '../src/store/etcd/testing.js';
 
@@ -21,22 +22,6 @@ export interface StoreEtcdBenchResult {
   createsPerSecond: number;
 }
 
-/** Runs `op(i)` from `concurrency` loops until `seconds` elapse; returns completed ops/s. */
-async function measure(seconds: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<number> {
-  let next = 0;
-  let done = 0;
-  const start = performance.now();
-  const deadline = start + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline) {
-        await op(next++);
-        done++;
-      }
-    }),
-  );
-  return done / ((performance.now() - start) / 1000);
-}
 
 export async function runStoreEtcdBench(options: StoreEtcdBenchOptions = {}): Promise<StoreEtcdBenchResult> {
   const seconds = options.seconds ?? 3;
@@ -49,8 +34,8 @@ export async function runStoreEtcdBench(options: StoreEtcdBenchOptions = {}): Pr
     let putsPerSecond: number;
     try {
       // Warm up first: a fresh member's first writes grow its WAL and bolt files.
-      await measure(0.5, concurrency, (i) => put(`/bench/warm/${i}`));
-      putsPerSecond = await measure(seconds, concurrency, (i) => put(`/bench/put/${i}`));
+      await closedLoop(0.5, concurrency, (i) => put(`/bench/warm/${i}`));
+      putsPerSecond = await closedLoop(seconds, concurrency, (i) => put(`/bench/put/${i}`));
     } finally {
       raw.close();
     }
@@ -58,7 +43,7 @@ export async function runStoreEtcdBench(options: StoreEtcdBenchOptions = {}): Pr
     let createsPerSecond: number;
     try {
       const text = value.toString('utf8');
-      createsPerSecond = await measure(seconds, concurrency, (i) => store.create(`/configmaps/default/cm-${i}`, text));
+      createsPerSecond = await closedLoop(seconds, concurrency, (i) => store.create(`/configmaps/default/cm-${i}`, text));
     } finally {
       await store.close();
     }

@@ -30,7 +30,8 @@ export function selectorMatches(selector: unknown, labels: Record<string, string
   return true;
 }
 
-const isEmptySelector = (s: Obj): boolean =>
+/** A selector with neither matchLabels nor matchExpressions. */
+export const isEmptySelector = (s: Obj): boolean =>
   Object.keys(asObj(s.matchLabels)).length === 0 && !(Array.isArray(s.matchExpressions) && s.matchExpressions.length);
 
 export function validateLabelSelector(selector: unknown, path: string): FieldError[] {

@@ -11,7 +11,7 @@
  */
 import { BadRequest, Forbidden, InternalError, StatusError } from '../../api/errors.js';
 import type { KObject, ResourceType } from '../../api/types.js';
-import { selectorMatches } from '../../api/validation/workloads.js';
+import { isEmptySelector, selectorMatches } from '../../api/validation/workloads.js';
 import type { ResourceRequestInfo } from '../request-info.js';
 import { deleteObject, parseDeleteOptions } from '../registry/deletion.js';
 import type { WriteContext } from '../registry/service.js';
@@ -59,8 +59,8 @@ function canIgnoreBudgets(pod: KObject): boolean {
 
 /** A nil or empty selector selects nothing here (upstream guards eviction against such budgets). */
 function selects(pdb: KObject, pod: KObject): boolean {
-  const selector = (pdb.spec as { selector?: { matchLabels?: object; matchExpressions?: unknown[] } } | undefined)?.selector;
-  if (!selector || (Object.keys(selector.matchLabels ?? {}).length === 0 && !(selector.matchExpressions ?? []).length)) return false;
+  const selector = (pdb.spec as { selector?: Record<string, unknown> } | undefined)?.selector;
+  if (!selector || isEmptySelector(selector)) return false;
   return selectorMatches(selector, (pod.metadata?.labels ?? {}) as Record<string, string>);
 }
 

@@ -209,6 +209,8 @@ export async function handleResourceRequest(api: ApiContext, scope: RequestScope
       const deleted: KObject[] = [];
       for (const item of list.items) {
         // Objects that may not be deleted one by one (system PriorityClasses) stay out of "all" too.
+        // Upstream's generic DeleteCollection bypasses the PriorityClass REST Delete and would
+        // remove them; keeping them is the safer reading of the same rule.
         if (rt.strategy?.undeletable?.(item.metadata!.name!)) continue;
         try {
           const r = await deleteObject(api.service.storage, rt, item.metadata!.namespace ?? '', item.metadata!.name!, options, api.clock());

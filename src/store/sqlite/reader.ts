@@ -73,9 +73,8 @@ export class Reader {
   range(options: RangeOptions, visible: number): RangeResult {
     // One read transaction: the items, the count and the compaction mark share a snapshot.
     return this.db.transaction(() => {
-      const current = visible;
-      const revision = options.revision || current;
-      this.checkRevision(revision, current);
+      const revision = options.revision || visible;
+      this.checkRevision(revision, visible);
       const startAfter = options.startAfter !== undefined && options.startAfter >= options.prefix ? options.startAfter : undefined;
       const statements = startAfter === undefined ? this.fromStart : this.afterKey;
       const params = { lower: startAfter ?? options.prefix, upper: prefixEnd(options.prefix), revision };

@@ -54,7 +54,8 @@ export class WriterLoop {
   private queue: WriteRequest[] = [];
   private job: CompactionJob | undefined;
   private scheduled = false;
-  private syncing = false;
+  /** The sync of the last committed batch, while it runs; no batch commits meanwhile. */
+  private syncing: Promise<void> | undefined;
   private closed = false;
   private broken: Error | undefined;
   private lastId: number;
@@ -118,7 +119,7 @@ export class WriterLoop {
    */
   async close(): Promise<void> {
     if (this.closed) return;
-    while (this.syncing) await new Promise((resolve) => setImmediate(resolve));
+    await this.syncing;
     this.closed = true;
     while (this.queue.length && !this.broken) {
       const output = this.commitBatch();
@@ -152,11 +153,13 @@ export class WriterLoop {
     if (this.queue.length) {
       const output = this.commitBatch();
       if (output.changed) {
-        this.syncing = true;
+        let synced!: () => void;
+        this.syncing = new Promise((resolve) => { synced = resolve; });
         this.options.durability.sync((err) => {
-          this.syncing = false;
+          this.syncing = undefined;
           if (err) this.failBatch(output, err);
           else this.finishBatch(output);
+          synced();
           if (!this.closed) this.schedule();
         });
         return;
