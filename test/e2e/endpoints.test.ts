@@ -4,13 +4,12 @@
  * /metrics speaks Prometheus with request, store and watch figures; the admin token
  * authenticates like the client certificate.
  */
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTestCluster, type TestCluster } from '../support/cluster.js';
-import { apiClient, type ApiClient } from '../support/api-client.js';
+import { useTestCluster } from '../support/cluster.js';
 
 function anonymous(url: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; type: string }> {
   return new Promise((resolve, reject) => {
@@ -26,27 +25,18 @@ function anonymous(url: string, path: string, headers: Record<string, string> = 
 }
 
 describe('non-resource endpoints', () => {
-  let cluster: TestCluster;
-  let client: ApiClient;
-  before(async () => {
-    cluster = await startTestCluster();
-    client = apiClient(cluster.kubeconfig);
-  });
-  after(async () => {
-    client.close();
-    await cluster.stop();
-  });
+  const env = useTestCluster();
 
   it('serves /healthz, /livez, /readyz and /version without credentials', async () => {
     for (const path of ['/healthz', '/livez', '/readyz']) {
-      const r = await anonymous(cluster.url, path);
+      const r = await anonymous(env.cluster.url, path);
       assert.equal(r.status, 200, path);
       assert.equal(r.body, 'ok');
     }
-    const verbose = await anonymous(cluster.url, '/readyz?verbose');
+    const verbose = await anonymous(env.cluster.url, '/readyz?verbose');
     assert.match(verbose.body, /\[\+\]ping ok/);
     assert.match(verbose.body, /readyz check passed/);
-    const version = JSON.parse((await anonymous(cluster.url, '/version')).body);
+    const version = JSON.parse((await anonymous(env.cluster.url, '/version')).body);
     assert.equal(version.major, '1');
     assert.equal(version.minor, '33');
     assert.match(version.gitVersion, /^v1\.33\./);
@@ -54,25 +44,25 @@ describe('non-resource endpoints', () => {
 
   it('answers 401 with a Status to anonymous API requests and to a wrong token', async () => {
     for (const headers of [{}, { Authorization: 'Bearer not-the-token' }] as Array<Record<string, string>>) {
-      const r = await anonymous(cluster.url, '/api/v1/namespaces', headers);
+      const r = await anonymous(env.cluster.url, '/api/v1/namespaces', headers);
       assert.equal(r.status, 401);
       assert.deepEqual(JSON.parse(r.body), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
     }
   });
 
   it('accepts the admin bearer token from the data dir', async () => {
-    const token = readFileSync(join(cluster.dataDir, 'tls', 'tokens.csv'), 'utf8').split(',')[0];
-    const r = await anonymous(cluster.url, '/api/v1/namespaces/default', { Authorization: `Bearer ${token}` });
+    const token = readFileSync(join(env.cluster.dataDir, 'tls', 'tokens.csv'), 'utf8').split(',')[0];
+    const r = await anonymous(env.cluster.url, '/api/v1/namespaces/default', { Authorization: `Bearer ${token}` });
     assert.equal(r.status, 200);
     assert.equal(JSON.parse(r.body).metadata.name, 'default');
   });
 
   it('exposes Prometheus metrics for requests, the store and watches', async () => {
-    await client.request('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'metrics-probe' }, data: { a: 'b' } });
-    await client.request('GET', '/api/v1/namespaces/default/configmaps/metrics-probe');
-    const watch = await client.watch('/api/v1/namespaces/default/configmaps', () => {});
+    await env.client.request('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'metrics-probe' }, data: { a: 'b' } });
+    await env.client.request('GET', '/api/v1/namespaces/default/configmaps/metrics-probe');
+    const watch = await env.client.watch('/api/v1/namespaces/default/configmaps', () => {});
     try {
-      const r = await client.request('GET', '/metrics');
+      const r = await env.client.request('GET', '/metrics');
       assert.equal(r.status, 200);
       const text = typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
       assert.match(text, /apiserver_request_total\{verb="create",resource="configmaps",subresource="",code="201"\} 1/);

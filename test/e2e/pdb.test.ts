@@ -3,38 +3,28 @@
  * columns, the status subresource, and the spec rules (not both bounds, percentages
  * up to 100%, unhealthyPodEvictionPolicy values).
  */
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestCluster, type TestCluster } from '../support/cluster.js';
-import { apiClient, type ApiClient } from '../support/api-client.js';
+import { useTestCluster } from '../support/cluster.js';
 
 const PDBS = '/apis/policy/v1/namespaces/default/poddisruptionbudgets';
 
 describe('PodDisruptionBudgets', () => {
-  let cluster: TestCluster;
-  let client: ApiClient;
-  before(async () => {
-    cluster = await startTestCluster();
-    client = apiClient(cluster.kubeconfig);
-  });
-  after(async () => {
-    client.close();
-    await cluster.stop();
-  });
+  const env = useTestCluster();
 
   it('kubectl creates one and shows upstream columns; status is its own subresource', async () => {
-    const created = await cluster.kubectl(['create', 'pdb', 'web', '--selector=app=web', '--min-available=2']);
+    const created = await env.cluster.kubectl(['create', 'pdb', 'web', '--selector=app=web', '--min-available=2']);
     assert.equal(created.code, 0, created.stderr);
     assert.match(created.stdout, /poddisruptionbudget.policy\/web created/);
-    const pdb = (await client.request('GET', `${PDBS}/web`)).body;
-    const status = await client.request('PUT', `${PDBS}/web/status`, { ...pdb, status: { disruptionsAllowed: 1, currentHealthy: 3, desiredHealthy: 2, expectedPods: 3 } });
+    const pdb = (await env.client.request('GET', `${PDBS}/web`)).body;
+    const status = await env.client.request('PUT', `${PDBS}/web/status`, { ...pdb, status: { disruptionsAllowed: 1, currentHealthy: 3, desiredHealthy: 2, expectedPods: 3 } });
     assert.equal(status.status, 200, JSON.stringify(status.body));
-    const got = await cluster.kubectl(['get', 'pdb']);
+    const got = await env.cluster.kubectl(['get', 'pdb']);
     assert.equal(got.code, 0, got.stderr);
     assert.match(got.stdout, /^NAME\s+MIN AVAILABLE\s+MAX UNAVAILABLE\s+ALLOWED DISRUPTIONS\s+AGE\n/);
     assert.match(got.stdout, /\nweb\s+2\s+N\/A\s+1\s+\S+\n/);
     // A spec change through the main resource leaves the status alone.
-    const patched = await client.request('PATCH', `${PDBS}/web`, { spec: { minAvailable: '50%' }, status: { disruptionsAllowed: 9 } }, { contentType: 'application/merge-patch+json' });
+    const patched = await env.client.request('PATCH', `${PDBS}/web`, { spec: { minAvailable: '50%' }, status: { disruptionsAllowed: 9 } }, { contentType: 'application/merge-patch+json' });
     assert.equal(patched.status, 200);
     assert.equal(patched.body.spec.minAvailable, '50%');
     assert.equal(patched.body.status.disruptionsAllowed, 1);
@@ -49,7 +39,7 @@ describe('PodDisruptionBudgets', () => {
       [{ minAvailable: 1, unhealthyPodEvictionPolicy: 'Sometimes' }, /spec.unhealthyPodEvictionPolicy: Unsupported value: "Sometimes": supported values: "AlwaysAllow", "IfHealthyBudget"/],
     ];
     for (const [spec, message] of cases) {
-      const res = await client.request('POST', PDBS, pdb(spec));
+      const res = await env.client.request('POST', PDBS, pdb(spec));
       assert.equal(res.status, 422, JSON.stringify(res.body));
       assert.match(res.body.message, message);
     }

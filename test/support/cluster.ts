@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { pino } from 'pino';
+import { after, before } from 'node:test';
 import { startCluster, type Cluster } from '../../src/cli/cluster.js';
+import { apiClient, type ApiClient } from './api-client.js';
 
 export interface KubectlResult {
   code: number;
@@ -158,4 +160,21 @@ export async function startTestCluster(options: { datastoreEndpoint?: string } =
     },
   };
   return self;
+}
+
+/**
+ * A test cluster and an admin API client for the suite this is called in: started in
+ * `before`, stopped in `after`. Read the fields inside tests (they are set by then).
+ */
+export function useTestCluster(): { cluster: TestCluster; client: ApiClient } {
+  const env = {} as { cluster: TestCluster; client: ApiClient };
+  before(async () => {
+    env.cluster = await startTestCluster();
+    env.client = apiClient(env.cluster.kubeconfig);
+  });
+  after(async () => {
+    env.client?.close();
+    await env.cluster?.stop();
+  });
+  return env;
 }
