@@ -16,6 +16,8 @@ export interface ClusterOptions {
   logger: Logger;
   /** Simulated nodes to register once the API is up (`--simulated-nodes`). */
   simulatedNodes?: number;
+  /** Controllers to run, as `--controllers` takes them (`*`, names, `-name`); default all. */
+  controllers?: string[];
 }
 
 export interface Cluster {
@@ -72,7 +74,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const kubeconfigPath = join(options.dataDir, 'kubeconfig.yaml');
   await writeKubeconfig(kubeconfigPath, kubeconfig);
   if (options.writeKubeconfig) await writeKubeconfig(options.writeKubeconfig, kubeconfig);
-  const components = await startApiClients(api.url, credentials, options.simulatedNodes ?? 0, logger);
+  const components = await startApiClients(api.url, credentials, options, logger);
   logger.info({ url: api.url, datastore: description, kubeconfig: kubeconfigPath, startupMs: Math.round(Number(process.hrtime.bigint() - started) / 1e6) }, `Skiff is running at ${api.url}; kubeconfig written to ${kubeconfigPath} (export KUBECONFIG=${kubeconfigPath})`);
   return {
     api,
@@ -90,12 +92,14 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
  * The components of this process that are API clients like any other (controllers on
  * the client library, simulated nodes): they reach this server over HTTPS as the admin.
  */
-async function startApiClients(url: string, credentials: { caCert: string; adminCert: string; adminKey: string }, simulatedNodes: number, logger: Logger): Promise<{ stop(): Promise<void> }> {
-  const [{ Client }, { HttpsTransport }, { startServiceAccountController }] = await Promise.all([
-    import('../client/client.js'), import('../client/https.js'), import('../controllers/serviceaccount/controller.js'),
+async function startApiClients(url: string, credentials: { caCert: string; adminCert: string; adminKey: string }, options: ClusterOptions, logger: Logger): Promise<{ stop(): Promise<void> }> {
+  const [{ Client }, { HttpsTransport }, manager] = await Promise.all([
+    import('../client/client.js'), import('../client/https.js'), import('../controllers/manager.js'),
   ]);
   const client = new Client(new HttpsTransport({ server: url, ca: credentials.caCert, cert: credentials.adminCert, key: credentials.adminKey, userAgent: 'skiff-server' }));
-  const serviceAccounts = startServiceAccountController({ client, onError: (err) => logger.warn({ err: String(err) }, 'serviceaccount controller') });
+  const ctx = manager.createControllerContext({ client, onError: (component, err) => logger.warn({ err: String(err) }, component) });
+  const controllers = await manager.startControllers(ctx, manager.selectControllers(options.controllers));
+  const simulatedNodes = options.simulatedNodes ?? 0;
   let nodes: { stop(): Promise<void> } | undefined;
   if (simulatedNodes > 0) {
     const { startSimulatedNodes } = await import('../node/simulated/nodes.js');
@@ -105,7 +109,7 @@ async function startApiClients(url: string, credentials: { caCert: string; admin
   return {
     async stop() {
       await nodes?.stop();
-      serviceAccounts.stop();
+      await controllers.stop();
       client.close();
     },
   };

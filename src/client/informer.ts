@@ -10,6 +10,8 @@
  *   adds, updates and deletes.
  * - A handler added late first gets an `add` for every object already known.
  * - Failures back off exponentially (capped) and are reported to `onError`.
+ * - Indexes (`addIndex`, `byIndex`) find objects by a derived value — pods by node, by
+ *   owner — without scanning the cache; objects are also indexed by namespace.
  */
 import type { KObject } from '../api/types.js';
 import type { ResourceClient } from './client.js';
@@ -42,8 +44,14 @@ export function objectKey(obj: KObject): string {
   return ns ? `${ns}/${obj.metadata?.name}` : (obj.metadata?.name ?? '');
 }
 
+/** Values an object is filed under in one index (client-go's IndexFunc). */
+export type IndexFunc<T> = (obj: T) => string[];
+
+const NAMESPACE_INDEX = '__namespace';
+
 export class Informer<T extends KObject = KObject> {
   private readonly cache = new Map<string, T>();
+  private readonly indexes = new Map<string, { fn: IndexFunc<T>; entries: Map<string, Map<string, T>> }>();
   private readonly handlers = new Set<InformerHandlers<T>>();
   private resourceVersion = '';
   private synced = false;
@@ -56,7 +64,24 @@ export class Informer<T extends KObject = KObject> {
   constructor(
     private readonly resource: ResourceClient<T>,
     private readonly options: InformerOptions = {},
-  ) {}
+  ) {
+    this.addIndex(NAMESPACE_INDEX, (obj) => [obj.metadata?.namespace ?? '']);
+  }
+
+  /** Files every object (present and future) under the values `fn` returns. */
+  addIndex(name: string, fn: IndexFunc<T>): void {
+    if (this.indexes.has(name)) throw new Error(`index ${name} already exists`);
+    this.indexes.set(name, { fn, entries: new Map() });
+    for (const [key, obj] of this.cache) this.indexOne(name, key, obj);
+  }
+
+  /** Objects filed under `value` in index `name`. */
+  byIndex(name: string, value: string): T[] {
+    const index = this.indexes.get(name);
+    if (!index) throw new Error(`no index ${name}`);
+    const entries = index.entries.get(value);
+    return entries ? [...entries.values()] : [];
+  }
 
   start(): this {
     if (!this.started) {
@@ -88,8 +113,12 @@ export class Informer<T extends KObject = KObject> {
 
   /** Objects in the cache, of one namespace when given. */
   list(namespace?: string): T[] {
-    const all = [...this.cache.values()];
-    return namespace === undefined ? all : all.filter((o) => o.metadata?.namespace === namespace);
+    return namespace === undefined ? [...this.cache.values()] : this.byIndex(NAMESPACE_INDEX, namespace);
+  }
+
+  /** How many objects the cache holds. */
+  size(): number {
+    return this.cache.size;
   }
 
   /** The resourceVersion the cache is current to. */
@@ -144,7 +173,7 @@ export class Informer<T extends KObject = KObject> {
     }
     for (const [key, old] of this.cache) {
       if (seen.has(key)) continue;
-      this.cache.delete(key);
+      this.remove(key, old);
       this.emitDelete(old);
     }
     this.resourceVersion = list.metadata.resourceVersion ?? '';
@@ -184,7 +213,7 @@ export class Informer<T extends KObject = KObject> {
         const key = objectKey(obj);
         if (event.type === 'DELETED') {
           const old = this.cache.get(key);
-          this.cache.delete(key);
+          if (old) this.remove(key, old);
           this.emitDelete(old ?? obj);
         } else {
           this.upsert(key, obj);
@@ -211,11 +240,38 @@ export class Informer<T extends KObject = KObject> {
 
   private upsert(key: string, obj: T): void {
     const old = this.cache.get(key);
+    if (old) this.unindex(key, old);
     this.cache.set(key, obj);
+    for (const name of this.indexes.keys()) this.indexOne(name, key, obj);
     if (!old) {
       for (const h of this.handlers) this.notify(() => h.add?.(obj));
     } else if (old.metadata?.resourceVersion !== obj.metadata?.resourceVersion) {
       for (const h of this.handlers) this.notify(() => h.update?.(old, obj));
+    }
+  }
+
+  private remove(key: string, obj: T): void {
+    this.cache.delete(key);
+    this.unindex(key, obj);
+  }
+
+  private indexOne(name: string, key: string, obj: T): void {
+    const index = this.indexes.get(name)!;
+    for (const value of index.fn(obj)) {
+      let entries = index.entries.get(value);
+      if (!entries) index.entries.set(value, (entries = new Map()));
+      entries.set(key, obj);
+    }
+  }
+
+  private unindex(key: string, obj: T): void {
+    for (const index of this.indexes.values()) {
+      for (const value of index.fn(obj)) {
+        const entries = index.entries.get(value);
+        if (!entries) continue;
+        entries.delete(key);
+        if (entries.size === 0) index.entries.delete(value);
+      }
     }
   }
 

@@ -11,21 +11,8 @@
 import { microTime } from '../api/time.js';
 import type { KObject } from '../api/types.js';
 import type { ResourceClient } from './client.js';
+import { realClock, type Clock } from './clock.js';
 import { isAlreadyExists, isConflict, isNotFound } from './errors.js';
-
-export interface Clock {
-  now(): Date;
-  /** Resolves after `ms`, or early when `signal` aborts. */
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
-}
-
-export const realClock: Clock = {
-  now: () => new Date(),
-  sleep: (ms, signal) => new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
-  }),
-};
 
 export interface LeaderElectionOptions {
   leases: ResourceClient;

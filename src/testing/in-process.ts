@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { startCluster, type Cluster } from '../cli/cluster.js';
 import { Client } from '../client/client.js';
 import { HttpsTransport } from '../client/https.js';
-import type { Clock } from '../client/leader-election.js';
+import type { Clock } from '../client/clock.js';
 
 export interface InProcessCluster {
   dir: string;
@@ -19,9 +19,15 @@ export interface InProcessCluster {
   stop(): Promise<void>;
 }
 
-export async function startInProcessCluster(name: string): Promise<InProcessCluster> {
+export interface InProcessOptions {
+  /** Controllers `skiff server` runs here (`--controllers` syntax); default all. Tests of one controller pass `[]` and start it themselves. */
+  controllers?: string[];
+  simulatedNodes?: number;
+}
+
+export async function startInProcessCluster(name: string, options: InProcessOptions = {}): Promise<InProcessCluster> {
   const dir = mkdtempSync(join(tmpdir(), `skiff-${name}-`));
-  const cluster = await startCluster({ dataDir: dir, port: 0, bindAddress: '127.0.0.1', logger: pino({ level: 'silent' }) });
+  const cluster = await startCluster({ dataDir: dir, port: 0, bindAddress: '127.0.0.1', logger: pino({ level: 'silent' }), ...options });
   const tls = (f: string) => readFileSync(join(dir, 'tls', f), 'utf8');
   const client = new Client(new HttpsTransport({ server: cluster.api.url, ca: tls('ca.crt'), cert: tls('admin.crt'), key: tls('admin.key') }));
   return {
@@ -50,6 +56,7 @@ export class FakeClock implements Clock {
 
   sleep(ms: number, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
+      if (signal.aborted) return resolve();
       const sleeper = { until: this.t + ms, resolve };
       this.sleepers.push(sleeper);
       signal.addEventListener('abort', () => {

@@ -5,20 +5,15 @@
  * informers feed a work queue keyed by namespace; the reconcile is level-based.
  */
 import type { KObject } from '../../api/types.js';
-import type { Client } from '../../client/client.js';
 import { ApiError, isAlreadyExists, isNotFound } from '../../client/errors.js';
-import { Informer } from '../../client/informer.js';
+import { resources } from '../../client/resources.js';
 import { WorkQueue } from '../../client/workqueue.js';
+import type { Controller, ControllerContext } from '../runtime/context.js';
 
-export interface ServiceAccountControllerOptions {
-  client: Client;
-  onError?(err: unknown): void;
-}
-
-export function startServiceAccountController(o: ServiceAccountControllerOptions): { synced: Promise<void>; stop(): void } {
-  const namespaces = new Informer(o.client.resource({ group: '', version: 'v1', plural: 'namespaces', namespaced: false }), { onError: o.onError });
-  const serviceAccounts = new Informer(o.client.resource({ group: '', version: 'v1', plural: 'serviceaccounts', namespaced: true }), { fieldSelector: 'metadata.name=default', onError: o.onError });
-  const accounts = o.client.resource({ group: '', version: 'v1', plural: 'serviceaccounts', namespaced: true });
+export function startServiceAccountController(ctx: ControllerContext): Controller {
+  const namespaces = ctx.informers.for(resources.namespaces);
+  const serviceAccounts = ctx.informers.for(resources.serviceaccounts);
+  const accounts = ctx.client.resource(resources.serviceaccounts);
 
   const reconcile = async (namespace: string): Promise<void> => {
     const ns = namespaces.get(namespace);
@@ -33,20 +28,11 @@ export function startServiceAccountController(o: ServiceAccountControllerOptions
     }
   };
 
-  const queue = new WorkQueue({ reconcile, onError: (_key, err) => o.onError?.(err) });
+  const queue = new WorkQueue({ reconcile, onError: (_key, err) => ctx.onError('serviceaccount-controller', err) });
   const synced = Promise.all([namespaces.waitForSync(), serviceAccounts.waitForSync()]).then(() => {
     // Only once both caches are filled does "no default account here" mean it is missing.
     namespaces.addHandler({ add: (ns) => queue.add(ns.metadata!.name!), update: (_old, ns) => queue.add(ns.metadata!.name!) });
-    serviceAccounts.addHandler({ delete: (sa) => queue.add(sa.metadata!.namespace!) });
+    serviceAccounts.addHandler({ delete: (sa) => { if (sa.metadata?.name === 'default') queue.add(sa.metadata.namespace!); } });
   });
-  namespaces.start();
-  serviceAccounts.start();
-  return {
-    synced,
-    stop() {
-      namespaces.stop();
-      serviceAccounts.stop();
-      queue.stop();
-    },
-  };
+  return { synced, stop: () => queue.stop() };
 }

@@ -12,7 +12,7 @@ import { metaTime, microTime } from '../../api/time.js';
 import type { KObject } from '../../api/types.js';
 import type { Client, ResourceClient } from '../../client/client.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../../client/errors.js';
-import { realClock, type Clock } from '../../client/leader-election.js';
+import { realClock, type Clock } from '../../client/clock.js';
 import { startSimulatedPods } from './pods.js';
 
 export interface Taint {

@@ -10,7 +10,7 @@ import type { KObject } from '../../api/types.js';
 import type { Client } from '../../client/client.js';
 import { isConflict, isNotFound } from '../../client/errors.js';
 import { Informer, objectKey } from '../../client/informer.js';
-import { realClock, type Clock } from '../../client/leader-election.js';
+import { realClock, type Clock } from '../../client/clock.js';
 import { WorkQueue } from '../../client/workqueue.js';
 
 export interface SimulatedPodsOptions {

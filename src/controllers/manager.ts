@@ -1,0 +1,79 @@
+/**
+ * The controller manager: which controllers exist, and starting a chosen set of them on
+ * one context (one client, shared informers, one clock). `skiff server` runs all of them
+ * in-process; `skiff controller-manager` runs them alone behind leader election.
+ *
+ * A controller registers here with its upstream name (kube-controller-manager's
+ * `--controllers` names) and a loader, so a process loads only what it runs.
+ */
+import type { Client } from '../client/client.js';
+import { realClock, type Clock } from '../client/clock.js';
+import type { Controller, ControllerContext } from './runtime/context.js';
+import { EventRecorder } from './runtime/events.js';
+import { SharedInformers } from './runtime/informers.js';
+
+export type ControllerStarter = (ctx: ControllerContext) => Controller;
+
+/** Every controller by name; the loader resolves to its start function. */
+export const CONTROLLERS: Record<string, () => Promise<ControllerStarter>> = {
+  serviceaccount: async () => (await import('./serviceaccount/controller.js')).startServiceAccountController,
+};
+
+export interface ContextOptions {
+  client: Client;
+  clock?: Clock;
+  /** Reported as the events' `source.host`. */
+  host?: string;
+  onError?(component: string, err: unknown): void;
+}
+
+export function createControllerContext(o: ContextOptions): ControllerContext {
+  const recorders = new Map<string, EventRecorder>();
+  const onError = o.onError ?? (() => undefined);
+  const clock = o.clock ?? realClock;
+  return {
+    client: o.client,
+    clock,
+    informers: new SharedInformers(o.client, (err) => onError('informer', err)),
+    events(component) {
+      let recorder = recorders.get(component);
+      if (!recorder) recorders.set(component, (recorder = new EventRecorder({ client: o.client, component, host: o.host, clock, onError: (err) => onError(`${component} events`, err) })));
+      return recorder;
+    },
+    onError,
+  };
+}
+
+/** Names from a `--controllers` value: `*` is every controller, `-name` takes one away. */
+export function selectControllers(spec: string[] = ['*']): string[] {
+  const chosen = new Set<string>();
+  for (const item of spec) {
+    if (item === '*') for (const name of Object.keys(CONTROLLERS)) chosen.add(name);
+    else if (item.startsWith('-')) chosen.delete(item.slice(1));
+    else if (CONTROLLERS[item]) chosen.add(item);
+    else throw new Error(`unknown controller "${item}" (known: ${Object.keys(CONTROLLERS).join(', ')})`);
+  }
+  return [...chosen];
+}
+
+export interface RunningControllers {
+  names: string[];
+  /** Resolves when every started controller has synced. */
+  synced: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts the named controllers on `ctx` and then its informers. */
+export async function startControllers(ctx: ControllerContext, names: string[]): Promise<RunningControllers> {
+  const starters = await Promise.all(names.map((name) => CONTROLLERS[name]!()));
+  const running = starters.map((start) => start(ctx));
+  ctx.informers.start();
+  return {
+    names,
+    synced: Promise.all(running.map((c) => c.synced)).then(() => undefined),
+    async stop() {
+      for (const c of running) await c.stop();
+      ctx.informers.stop();
+    },
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * What every controller gets: the client, shared informers, the clock, an event
+ * recorder and an error sink. Controllers are started by `start<Name>Controller(ctx)`
+ * and return a `Controller`; the manager (`../manager.ts`) decides which run.
+ */
+import type { Client } from '../../client/client.js';
+import type { Clock } from '../../client/clock.js';
+import type { EventRecorder } from './events.js';
+import type { SharedInformers } from './informers.js';
+
+export interface ControllerContext {
+  client: Client;
+  informers: SharedInformers;
+  clock: Clock;
+  /** Events as `kube-controller-manager` / `default-scheduler` etc. (`events.for(component)`). */
+  events(component: string): EventRecorder;
+  onError(component: string, err: unknown): void;
+}
+
+export interface Controller {
+  /** Resolves once the controller's caches are filled and it is reconciling. */
+  synced?: Promise<void>;
+  stop(): void | Promise<void>;
+}
