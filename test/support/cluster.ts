@@ -130,10 +130,16 @@ function runKubectl(args: string[], o: KubectlOptions, kubeconfig: string, home:
   };
 }
 
-export async function startTestCluster(options: { datastoreEndpoint?: string } = {}): Promise<TestCluster> {
+export interface TestClusterOptions {
+  datastoreEndpoint?: string;
+  /** Simulated nodes the server registers (`--simulated-nodes`). */
+  simulatedNodes?: number;
+}
+
+export async function startTestCluster(options: TestClusterOptions = {}): Promise<TestCluster> {
   const dataDir = mkdtempSync(join(tmpdir(), 'skiff-e2e-'));
   const logger = pino({ level: process.env.SKIFF_TEST_LOG ?? 'silent' });
-  const start = () => startCluster({ dataDir, port: 0, bindAddress: '127.0.0.1', datastoreEndpoint: options.datastoreEndpoint, logger });
+  const start = () => startCluster({ dataDir, port: 0, bindAddress: '127.0.0.1', datastoreEndpoint: options.datastoreEndpoint, simulatedNodes: options.simulatedNodes, logger });
   let cluster = await start();
   const self: TestCluster = {
     dataDir,
@@ -166,10 +172,10 @@ export async function startTestCluster(options: { datastoreEndpoint?: string } =
  * A test cluster and an admin API client for the suite this is called in: started in
  * `before`, stopped in `after`. Read the fields inside tests (they are set by then).
  */
-export function useTestCluster(): { cluster: TestCluster; client: ApiClient } {
+export function useTestCluster(options: TestClusterOptions = {}): { cluster: TestCluster; client: ApiClient } {
   const env = {} as { cluster: TestCluster; client: ApiClient };
   before(async () => {
-    env.cluster = await startTestCluster();
+    env.cluster = await startTestCluster(options);
     env.client = apiClient(env.cluster.kubeconfig);
   });
   after(async () => {

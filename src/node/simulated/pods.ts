@@ -105,7 +105,8 @@ function base(pod: KObject, now: Date): Record<string, unknown> {
   };
 }
 
-function runningStatus(pod: KObject, now: Date): Record<string, unknown> {
+/** The status a kubelet reports for a pod whose containers all run and are ready. */
+export function runningStatus(pod: KObject, now: Date): Record<string, unknown> {
   const at = metaTime(now);
   return {
     ...base(pod, now), phase: 'Running', conditions: conditions(true, at),
@@ -116,7 +117,8 @@ function runningStatus(pod: KObject, now: Date): Record<string, unknown> {
   };
 }
 
-function succeededStatus(pod: KObject, now: Date): Record<string, unknown> {
+/** The status of a pod whose containers all exited 0. */
+export function succeededStatus(pod: KObject, now: Date): Record<string, unknown> {
   const at = metaTime(now);
   const startedAt = (pod.status as { startTime?: string }).startTime ?? at;
   return {
