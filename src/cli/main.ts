@@ -2,6 +2,7 @@
  * The `skiff` command: parses flags and calls the components' start functions. No
  * component logic lives here.
  */
+import { CONTROLLER_MANAGER_USAGE, runControllerManager } from './controller-manager.js';
 import { runServer, SERVER_USAGE } from './server.js';
 import { runSim, SIM_USAGE } from './sim.js';
 
@@ -10,6 +11,8 @@ const USAGE = `Usage: skiff <command> [flags]
 Commands:
   server    Run a cluster: API server over SQLite (default) or etcd
   sim       Register simulated nodes with a cluster and keep them alive
+  controller-manager
+            Run the controllers alone against a cluster (leader-elected)
   version   Print the version
 
 Run 'skiff <command> --help' for a command's flags.
@@ -27,6 +30,9 @@ export async function main(argv: string[]): Promise<number | undefined> {
       case 'sim':
         if (rest.includes('--help') || rest.includes('-h')) { process.stdout.write(SIM_USAGE); return 0; }
         return await runSim(rest);
+      case 'controller-manager':
+        if (rest.includes('--help') || rest.includes('-h')) { process.stdout.write(CONTROLLER_MANAGER_USAGE); return 0; }
+        return await runControllerManager(rest);
       case 'version':
       case '--version':
         process.stdout.write('skiff v0.1.0 (Kubernetes v1.33 API)\n');
