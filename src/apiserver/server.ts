@@ -26,6 +26,9 @@ import { createSchemaChecks, createPatchEngine, createFieldManager } from './reg
 import { toTable } from '../api/printers/index.js';
 import { ensureSystemNamespaces, ensureSystemPriorityClasses } from './bootstrap.js';
 import { priorityAdmission } from './admission/priority.js';
+import { limitRangerAdmission } from './admission/limitranger.js';
+import { resourceQuotaAdmission } from './admission/resourcequota.js';
+import { KindCache } from './registry/kind-cache.js';
 import { OpenAPICache } from '../api/openapi/index.js';
 import { startCompactor } from './compactor.js';
 import { startCrdController } from './crd/controller.js';
@@ -109,6 +112,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const storage = new ObjectStorage(store);
   const namespaceType = catalogue.byResource('', 'v1', 'namespaces')!;
   const namespaces = new NamespaceCache();
+  // Small kinds admission reads on every pod create, kept in memory from the watch hub.
+  const admissionCaches = {
+    priorityClasses: new KindCache(catalogue.byResource('scheduling.k8s.io', 'v1', 'priorityclasses')!, storage),
+    limitRanges: new KindCache(catalogue.byResource('', 'v1', 'limitranges')!, storage),
+    quotas: new KindCache(catalogue.byResource('', 'v1', 'resourcequotas')!, storage),
+  };
   const service = new ResourceService({
     storage,
     checks: createSchemaChecks(catalogue),
@@ -116,11 +125,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     fields: createFieldManager(catalogue),
     namespaceType,
     namespaces,
-    admission: [priorityAdmission({ storage, catalogue })],
+    admission: [
+      priorityAdmission({ storage, catalogue, classes: admissionCaches.priorityClasses }),
+      limitRangerAdmission({ limitRanges: admissionCaches.limitRanges }),
+      resourceQuotaAdmission({ quotas: admissionCaches.quotas, storage }),
+    ],
   });
   const hub = new WatchHub({ store });
   await hub.start();
   await namespaces.start({ hub, storage, namespaceType });
+  await Promise.all(Object.values(admissionCaches).map((c) => c.start(hub)));
   const authenticator = createAuthenticator({ caCert: options.tls.ca, tokens: options.tokens });
   const authorizer = options.authorizer ?? createAdminOnlyAuthorizer();
   let signalClosing!: () => void;
@@ -235,6 +249,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       signalClosing();
       crds?.stop();
       namespaces.stop();
+      for (const c of Object.values(admissionCaches)) c.stop();
       compactor.stop();
       hub.stop();
       await new Promise<void>((resolve) => {

@@ -17,6 +17,7 @@ export type ControllerStarter = (ctx: ControllerContext) => Controller;
 /** Every controller by name; the loader resolves to its start function. */
 export const CONTROLLERS: Record<string, () => Promise<ControllerStarter>> = {
   serviceaccount: async () => (await import('./serviceaccount/controller.js')).startServiceAccountController,
+  resourcequota: async () => (await import('./resourcequota/controller.js')).startResourceQuotaController,
 };
 
 export interface ContextOptions {

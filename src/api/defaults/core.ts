@@ -61,7 +61,8 @@ export function defaultNode(obj: KObject): void {
 }
 
 export function defaultLimitRange(obj: KObject): void {
-  // For Container limits, default and defaultRequest fall back to max, then to default.
+  // For Container limits (SetDefaults_LimitRangeItem): default falls back to max;
+  // defaultRequest to default, then to min.
   for (const item of objects(((obj as Obj).spec as Obj | undefined)?.limits)) {
     if (item.type !== 'Container') continue;
     const max = (item.max ?? {}) as Obj;
@@ -69,6 +70,7 @@ export function defaultLimitRange(obj: KObject): void {
     for (const [k, v] of Object.entries(max)) setDefault(def, k, v);
     const req = ensureObj(item, 'defaultRequest');
     for (const [k, v] of Object.entries(def)) setDefault(req, k, v);
+    for (const [k, v] of Object.entries((item.min ?? {}) as Obj)) setDefault(req, k, v);
     if (!Object.keys(def).length) delete item.default;
     if (!Object.keys(req).length) delete item.defaultRequest;
   }

@@ -8,6 +8,7 @@
 import { Forbidden, NotFound } from '../../api/errors.js';
 import type { KObject, ResourceType } from '../../api/types.js';
 import type { Catalogue } from '../../api/catalogue.js';
+import type { KindCache } from '../registry/kind-cache.js';
 import type { ObjectStorage } from '../registry/storage.js';
 import type { AdmissionPlugin } from './types.js';
 
@@ -17,7 +18,9 @@ interface PodSpec {
   preemptionPolicy?: string;
 }
 
-export function priorityAdmission(options: { storage: ObjectStorage; catalogue: Catalogue }): AdmissionPlugin {
+/** `classes` (the PriorityClasses kept in memory) saves a store read per pod; without it the store is read. */
+export function priorityAdmission(options: { storage: ObjectStorage; catalogue: Catalogue; classes?: KindCache }): AdmissionPlugin {
+  const allClasses = async (pcType: ResourceType) => (options.classes ? options.classes.list('') : (await options.storage.list(pcType, '')).items);
   const classes = () => options.catalogue.byResource('scheduling.k8s.io', 'v1', 'priorityclasses');
   const forbidden = (rt: ResourceType, obj: KObject, why: string) =>
     new Forbidden(`${rt.plural}${rt.group ? '.' + rt.group : ''} "${obj.metadata?.name ?? ''}" is forbidden: ${why}`);
@@ -25,7 +28,7 @@ export function priorityAdmission(options: { storage: ObjectStorage; catalogue: 
   /** The global default with the lowest value, as upstream picks when several claim it. */
   async function globalDefault(pcType: ResourceType): Promise<KObject | undefined> {
     let chosen: KObject | undefined;
-    for (const pc of (await options.storage.list(pcType, '')).items) {
+    for (const pc of await allClasses(pcType)) {
       if (pc.globalDefault === true && (!chosen || (pc.value as number) < (chosen.value as number))) chosen = pc;
     }
     return chosen;
@@ -36,7 +39,8 @@ export function priorityAdmission(options: { storage: ObjectStorage; catalogue: 
     let pc: KObject | undefined;
     if (spec.priorityClassName) {
       try {
-        pc = await options.storage.get(pcType, '', spec.priorityClassName);
+        // The cache first; the store for a class created a moment ago that the cache has yet to see.
+        pc = (await allClasses(pcType)).find((c) => c.metadata?.name === spec.priorityClassName) ?? await options.storage.get(pcType, '', spec.priorityClassName);
       } catch (err) {
         if (err instanceof NotFound) throw forbidden(rt, pod, `no PriorityClass with name ${spec.priorityClassName} was found`);
         throw err;

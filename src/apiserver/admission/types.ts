@@ -10,4 +10,6 @@ export interface AdmissionPlugin {
   admitCreate(rt: ResourceType, obj: KObject): Promise<void>;
   /** The same for the successor of `current` on updates and patches (no mutation expected). */
   admitUpdate?(rt: ResourceType, obj: KObject, current: KObject): Promise<void>;
+  /** After validation, before storing (upstream's validating admission: quota). Must not mutate `obj`. */
+  validateCreate?(rt: ResourceType, obj: KObject, options: { dryRun: boolean }): Promise<void>;
 }

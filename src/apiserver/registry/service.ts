@@ -158,6 +158,7 @@ export class ResourceService {
     await this.checkNamespace(rt, obj.metadata!.namespace ?? '', obj.metadata!.name ?? '');
     for (const plugin of this.o.admission ?? []) await plugin.admitCreate(rt, obj);
     this.validate(rt, obj);
+    for (const plugin of this.o.admission ?? []) await plugin.validateCreate?.(rt, obj, { dryRun: Boolean(ctx.dryRun) });
     if (presetFields) obj.metadata!.managedFields = presetFields;
     else if (ctx.fieldManager !== undefined) {
       obj.metadata!.managedFields = this.o.fields.update({ rt, live: undefined, updated: obj, manager: ctx.fieldManager, subresource: '', now: ctx.now });
