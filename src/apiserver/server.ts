@@ -4,7 +4,7 @@
  * metrics. Returns `{ url, ready, stop }` like every Skiff component.
  */
 import { createServer, type Server } from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createPlainServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
@@ -34,6 +34,10 @@ import { startCompactor } from './compactor.js';
 import { startCrdController } from './crd/controller.js';
 import type { ApiContext, RequestScope } from './context.js';
 import { loadYaml } from './yaml.js';
+import { socketPair } from '../util/socket-pair.js';
+
+/** Who in-process components are: connections made by `connectLoopback` (k3s gives its own controllers admin rights the same way). */
+const LOOPBACK_USER: UserInfo = { username: 'system:skiff-loopback', groups: ['system:masters', 'system:authenticated'] };
 
 /** Go's http.DefaultMaxHeaderBytes: the request line and headers together. */
 export const MAX_HEADER_BYTES = 1 << 20;
@@ -100,6 +104,12 @@ export interface ApiServer {
   hub: WatchHub;
   metrics: ApiMetrics;
   ready: Promise<void>;
+  /**
+   * A new in-memory connection to this server, for components in this process
+   * (`LoopbackTransportOptions.connect`): plain HTTP without TLS or sockets,
+   * authenticated as `system:skiff-loopback` (system:masters).
+   */
+  connectLoopback(): Duplex;
   stop(): Promise<void>;
 }
 
@@ -167,7 +177,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       verb = info.verb;
       // Answers are written synchronously; one that may be YAML needs the module loaded first.
       if (req.headers.accept?.includes('yaml')) await loadYaml();
-      const user = authenticator.authenticate(req);
+      const user = loopbackSockets.has(req.socket) ? LOOPBACK_USER : authenticator.authenticate(req);
       if (user) scope.user = user;
       if (!info.resourceRequest) {
         // Discovery, OpenAPI, version and metrics are read-only; health checks answer any method, as upstream's do.
@@ -190,23 +200,30 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
   };
 
-  const server: Server = createServer({
-    key: options.tls.key, cert: options.tls.cert, ca: options.tls.ca,
-    requestCert: true, rejectUnauthorized: false,
+  const serverOptions = {
     // Keep-alive connections from controllers and kubectl stay open between requests.
     keepAliveTimeout: 65_000,
     // Go's http.DefaultMaxHeaderBytes, which kube-apiserver keeps: long selectors in URLs work.
     maxHeaderSize: MAX_HEADER_BYTES,
     // Node would answer a missing Host with a bare 400 of its own; the handler answers it with a Status.
     requireHostHeader: false,
-  }, (req, res) => {
+  };
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((err: unknown) => {
       // Only a bug in the error path itself gets here; never let it take the process down.
       logger.error({ err }, 'request handler failed');
       if (!res.headersSent) writeStatus(res, toStatusError(err));
       else res.destroy();
     });
-  });
+  };
+  // In-process components' connections: never listening anywhere, fed by connectLoopback.
+  const loopbackServer = createPlainServer(serverOptions, onRequest);
+  const loopbackSockets = new Set<Duplex>();
+  const server: Server = createServer({
+    key: options.tls.key, cert: options.tls.cert, ca: options.tls.ca,
+    requestCert: true, rejectUnauthorized: false,
+    ...serverOptions,
+  }, onRequest);
   // Requests Node's parser refuses (bad method, header overflow, malformed framing) get a Status too.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     // A response already under way on this socket (its body broke mid-read) cannot be followed by another.
@@ -245,6 +262,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   return {
     url, port, catalogue, service, hub, metrics,
     ready: readyPromise,
+    connectLoopback() {
+      const [client, serverSide] = socketPair();
+      loopbackSockets.add(serverSide);
+      serverSide.once('close', () => loopbackSockets.delete(serverSide));
+      loopbackServer.emit('connection', serverSide);
+      return client;
+    },
     async stop() {
       signalClosing();
       crds?.stop();
@@ -252,6 +276,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       for (const c of Object.values(admissionCaches)) c.stop();
       compactor.stop();
       hub.stop();
+      for (const socket of loopbackSockets) socket.destroy();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

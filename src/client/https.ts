@@ -1,10 +1,12 @@
 /**
- * The client's HTTPS transport: keep-alive connections to one API server, JSON bodies,
+ * The client's HTTP transport: keep-alive connections to one API server, JSON bodies,
  * watch streams read line by line. Authenticates with a client certificate or a
- * bearer token and checks the server against the cluster CA.
+ * bearer token and checks the server against the cluster CA — or, for components in
+ * the API server's own process, plain HTTP over in-memory connections (loopback).
  */
 import { Agent, request as httpsRequest } from 'node:https';
-import type { IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { ApiError } from './errors.js';
 import { queryString, type Transport, type TransportRequest, type TransportResponse, type WatchEventLine, type WatchHandle, type WatchHandlers } from './transport.js';
 
@@ -23,20 +25,44 @@ export interface HttpsTransportOptions {
   timeoutMs?: number;
 }
 
+/** Reaching an API server in this process: plain HTTP over in-memory connections (see util/socket-pair.ts). */
+export interface LoopbackTransportOptions {
+  /** A new connection to the server (`ApiServer.connectLoopback`); the server authenticates it as its own. */
+  connect(): Duplex;
+  userAgent?: string;
+  maxSockets?: number;
+  timeoutMs?: number;
+}
+
 export class HttpsTransport implements Transport {
   private readonly url: URL;
-  private readonly agent: Agent;
-  private readonly watchAgent: Agent;
+  private readonly agent: HttpAgent;
+  private readonly watchAgent: HttpAgent;
   private readonly headers: Record<string, string>;
+  private readonly send: typeof httpsRequest;
 
-  constructor(private readonly options: HttpsTransportOptions) {
-    this.url = new URL(options.server);
-    const tls = { ca: options.ca, cert: options.cert, key: options.key };
-    this.agent = new Agent({ ...tls, keepAlive: true, maxSockets: options.maxSockets ?? 16 });
-    // Watches hold their connection for minutes; they must not starve ordinary requests.
-    this.watchAgent = new Agent({ ...tls, keepAlive: false, maxSockets: Infinity });
+  constructor(private readonly options: HttpsTransportOptions | LoopbackTransportOptions) {
+    if ('connect' in options) {
+      this.url = new URL('http://loopback');
+      this.send = httpRequest as typeof httpsRequest;
+      const connect = options.connect;
+      const loopbackAgent = (settings: ConstructorParameters<typeof HttpAgent>[0]) => {
+        const agent = new HttpAgent(settings);
+        (agent as unknown as { createConnection(): Duplex }).createConnection = () => connect();
+        return agent;
+      };
+      this.agent = loopbackAgent({ keepAlive: true, maxSockets: options.maxSockets ?? 16 });
+      this.watchAgent = loopbackAgent({ keepAlive: false, maxSockets: Infinity });
+    } else {
+      this.url = new URL(options.server);
+      this.send = httpsRequest;
+      const tls = { ca: options.ca, cert: options.cert, key: options.key };
+      this.agent = new Agent({ ...tls, keepAlive: true, maxSockets: options.maxSockets ?? 16 });
+      // Watches hold their connection for minutes; they must not starve ordinary requests.
+      this.watchAgent = new Agent({ ...tls, keepAlive: false, maxSockets: Infinity });
+    }
     this.headers = { Accept: 'application/json', 'User-Agent': options.userAgent ?? 'skiff-client' };
-    if (options.token) this.headers.Authorization = `Bearer ${options.token}`;
+    if ('token' in options && options.token) this.headers.Authorization = `Bearer ${options.token}`;
   }
 
   request(req: TransportRequest): Promise<TransportResponse> {
@@ -47,7 +73,7 @@ export class HttpsTransport implements Transport {
         headers['Content-Type'] = req.contentType ?? 'application/json';
         headers['Content-Length'] = body.length;
       }
-      const r = httpsRequest({
+      const r = this.send({
         host: this.url.hostname, port: this.url.port || 443, method: req.method,
         path: req.path + queryString(req.query), headers, agent: this.agent,
         timeout: this.options.timeoutMs ?? 60_000,
@@ -76,7 +102,7 @@ export class HttpsTransport implements Transport {
     return new Promise((resolve, reject) => {
       let stopped = false;
       let responded = false;
-      const r = httpsRequest({
+      const r = this.send({
         host: this.url.hostname, port: this.url.port || 443, method: 'GET',
         path: req.path + queryString({ ...req.query, watch: 1 }), headers: this.headers, agent: this.watchAgent,
       }, (res) => {
