@@ -31,6 +31,7 @@ import { resourceQuotaAdmission } from './admission/resourcequota.js';
 import { KindCache } from './registry/kind-cache.js';
 import { OpenAPICache } from '../api/openapi/index.js';
 import { startCompactor } from './compactor.js';
+import { startEventExpiry } from './event-ttl.js';
 import { startCrdController } from './crd/controller.js';
 import type { ApiContext, RequestScope } from './context.js';
 import { loadYaml } from './yaml.js';
@@ -93,6 +94,8 @@ export interface ApiServerOptions {
   maxWatchSeconds?: number;
   /** How often history is compacted (default 5 min, like kube-apiserver's etcd compaction interval). */
   compactionIntervalMs?: number;
+  /** How long events live after their last change (kube-apiserver's --event-ttl; default 1 h). */
+  eventTtlMs?: number;
   version?: { gitVersion: string };
 }
 
@@ -104,6 +107,8 @@ export interface ApiServer {
   hub: WatchHub;
   metrics: ApiMetrics;
   ready: Promise<void>;
+  /** Removes the events expired at `now` (default: the server's clock); it also runs on a timer. */
+  expireEvents(now?: Date): Promise<number>;
   /**
    * A new in-memory connection to this server, for components in this process
    * (`LoopbackTransportOptions.connect`): plain HTTP without TLS or sockets,
@@ -258,10 +263,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     ready = true;
   })();
   const compactor = startCompactor({ store, logger, intervalMs: options.compactionIntervalMs ?? 5 * 60_000 });
+  const eventTtlMs = options.eventTtlMs ?? 60 * 60_000;
+  const eventExpiry = startEventExpiry({ storage, events: catalogue.byResource('', 'v1', 'events')!, ttlMs: eventTtlMs, intervalMs: Math.min(eventTtlMs / 4, 5 * 60_000), clock, logger });
 
   return {
     url, port, catalogue, service, hub, metrics,
     ready: readyPromise,
+    expireEvents: (now) => eventExpiry.sweep(now),
     connectLoopback() {
       const [client, serverSide] = socketPair();
       loopbackSockets.add(serverSide);
@@ -275,6 +283,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       namespaces.stop();
       for (const c of Object.values(admissionCaches)) c.stop();
       compactor.stop();
+      eventExpiry.stop();
       hub.stop();
       for (const socket of loopbackSockets) socket.destroy();
       await new Promise<void>((resolve) => {
