@@ -12,8 +12,10 @@ export const realClock: Clock = {
   now: () => new Date(),
   sleep: (ms, signal) => new Promise((resolve) => {
     if (signal.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
+    // One signal may guard thousands of sleeps (a work queue's requeues): each removes its listener when done.
+    const onAbort = () => { clearTimeout(timer); resolve(); };
+    const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
     timer.unref?.();
-    signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+    signal.addEventListener('abort', onAbort, { once: true });
   }),
 };

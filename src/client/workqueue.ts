@@ -6,6 +6,7 @@
  * server, not for modelled time); `requeueAfterMs` and `addAfter` wait on the clock, so
  * tests with a fake clock step through them.
  */
+import { setMaxListeners } from 'node:events';
 import { realClock, type Clock } from './clock.js';
 
 export type ReconcileResult = void | undefined | { requeueAfterMs: number };
@@ -36,6 +37,8 @@ export class WorkQueue {
 
   constructor(private readonly options: WorkQueueOptions) {
     this.clock = options.clock ?? realClock;
+    // Every pending requeue listens on this one signal (see Clock.sleep); that is by design, not a leak.
+    setMaxListeners(0, this.waits.signal);
   }
 
   add(key: string): void {
