@@ -1,19 +1,23 @@
 /**
  * Benchmark entry: `npm run bench -- <name> [flags]`.
  *
- *   api    the API server over HTTPS on SQLite and etcd, beside same-run floors (bench/api/)
+ *   api        the API server over HTTPS on SQLite and etcd, beside same-run floors (bench/api/)
+ *   scheduler  scheduler and controllers with simulated nodes (bench/scheduler/)
  *
  * The store-level benchmarks run on their own: `node --import tsx bench/store-sqlite.ts`
  * and `node --import tsx bench/store-etcd.ts`.
  */
 import { API_BENCH_USAGE, runApiBench } from './api/main.js';
+import { runSchedulerBench, SCHEDULER_BENCH_USAGE } from './scheduler/main.js';
 
 const USAGE = `Usage: npm run bench -- <benchmark> [flags]
 
 Benchmarks:
-  api    the API server: creates/s, LIST, watch fan-out, start-up, RSS (see docs/benchmarks.md)
+  api        the API server: creates/s, LIST, watch fan-out, start-up, RSS (see docs/benchmarks.md)
+  scheduler  pods bound/s, creation→bound latency, Deployments Available, with simulated nodes
 
-${API_BENCH_USAGE}`;
+${API_BENCH_USAGE}
+${SCHEDULER_BENCH_USAGE}`;
 
 const [name, ...rest] = process.argv.slice(2);
 switch (name) {
@@ -22,6 +26,14 @@ switch (name) {
       await runApiBench(rest);
     } catch (err) {
       process.stderr.write(`bench api: ${(err as Error).stack ?? err}\n`);
+      process.exitCode = 1;
+    }
+    break;
+  case 'scheduler':
+    try {
+      await runSchedulerBench(rest);
+    } catch (err) {
+      process.stderr.write(`bench scheduler: ${(err as Error).stack ?? err}\n`);
       process.exitCode = 1;
     }
     break;

@@ -167,10 +167,11 @@ async function startAndWait(command: string, args: string[], port: number, timeo
 }
 
 /** The built CLI, as users run it: `node bin/skiff.cjs server …`. */
-export async function startSkiff(options: { dataDir: string; datastoreEndpoint?: string; nodeArgs?: string[]; root?: string }): Promise<Started> {
+export async function startSkiff(options: { dataDir: string; datastoreEndpoint?: string; nodeArgs?: string[]; root?: string; serverArgs?: string[] }): Promise<Started> {
   const port = await freePort();
   const args = [...(options.nodeArgs ?? []), join(options.root ?? ROOT, 'bin/skiff.cjs'), 'server', '--data-dir', options.dataDir, '--https-listen-port', String(port), '--bind-address', '127.0.0.1'];
   if (options.datastoreEndpoint) args.push('--datastore-endpoint', options.datastoreEndpoint);
+  args.push(...(options.serverArgs ?? []));
   return startAndWait(process.execPath, args, port, 30_000);
 }
 

@@ -18,6 +18,8 @@ export interface ClusterOptions {
   simulatedNodes?: number;
   /** Controllers to run, as `--controllers` takes them (`*`, names, `-name`); default all. */
   controllers?: string[];
+  /** Run the scheduler (default); false with `--disable-scheduler`. */
+  scheduler?: boolean;
 }
 
 export interface Cluster {
@@ -74,7 +76,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const kubeconfigPath = join(options.dataDir, 'kubeconfig.yaml');
   await writeKubeconfig(kubeconfigPath, kubeconfig);
   if (options.writeKubeconfig) await writeKubeconfig(options.writeKubeconfig, kubeconfig);
-  const components = await startApiClients(api.url, credentials, options, logger);
+  const components = await startApiClients(api, options, logger);
   logger.info({ url: api.url, datastore: description, kubeconfig: kubeconfigPath, startupMs: Math.round(Number(process.hrtime.bigint() - started) / 1e6) }, `Skiff is running at ${api.url}; kubeconfig written to ${kubeconfigPath} (export KUBECONFIG=${kubeconfigPath})`);
   return {
     api,
@@ -90,15 +92,18 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 
 /**
  * The components of this process that are API clients like any other (controllers on
- * the client library, simulated nodes): they reach this server over HTTPS as the admin.
+ * the client library, the scheduler, simulated nodes): they speak HTTP to this server
+ * over in-memory connections (`connectLoopback`), as system:skiff-loopback.
  */
-async function startApiClients(url: string, credentials: { caCert: string; adminCert: string; adminKey: string }, options: ClusterOptions, logger: Logger): Promise<{ stop(): Promise<void> }> {
+async function startApiClients(api: ApiServer, options: ClusterOptions, logger: Logger): Promise<{ stop(): Promise<void> }> {
   const [{ Client }, { HttpsTransport }, manager] = await Promise.all([
     import('../client/client.js'), import('../client/https.js'), import('../controllers/manager.js'),
   ]);
-  const client = new Client(new HttpsTransport({ server: url, ca: credentials.caCert, cert: credentials.adminCert, key: credentials.adminKey, userAgent: 'skiff-server' }));
+  // In-memory connections to this process's API server (loopback): HTTP without TLS or sockets.
+  const client = new Client(new HttpsTransport({ connect: () => api.connectLoopback(), userAgent: 'skiff-server' }));
   const ctx = manager.createControllerContext({ client, onError: (component, err) => logger.warn({ err: String(err) }, component) });
   const controllers = await manager.startControllers(ctx, manager.selectControllers(options.controllers));
+  const scheduler = options.scheduler === false ? undefined : (await import('../scheduler/index.js')).startScheduler(ctx);
   const simulatedNodes = options.simulatedNodes ?? 0;
   let nodes: { stop(): Promise<void> } | undefined;
   if (simulatedNodes > 0) {
@@ -109,6 +114,7 @@ async function startApiClients(url: string, credentials: { caCert: string; admin
   return {
     async stop() {
       await nodes?.stop();
+      await scheduler?.stop();
       await controllers.stop();
       client.close();
     },

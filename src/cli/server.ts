@@ -18,6 +18,7 @@ Flags:
   --datastore-endpoint URL     etcd://host:port[,host:port] for etcd; default: SQLite in the data dir
   --write-kubeconfig PATH      Also write the admin kubeconfig here
   --simulated-nodes N          Register N simulated nodes (nothing runs on them; default 0)
+  --disable-scheduler          Do not run the scheduler (pods stay Pending unless bound otherwise)
   --log-level LEVEL            debug, info (default), warn, error
 `;
 
@@ -29,6 +30,7 @@ export interface ServerFlags {
   writeKubeconfig?: string;
   logLevel: string;
   simulatedNodes: number;
+  scheduler: boolean;
 }
 
 export function parseServerFlags(argv: string[]): ServerFlags {
@@ -46,6 +48,7 @@ export function parseServerFlags(argv: string[]): ServerFlags {
         'write-kubeconfig': { type: 'string', short: 'o' },
         'log-level': { type: 'string' },
         'simulated-nodes': { type: 'string' },
+        'disable-scheduler': { type: 'boolean' },
       },
     }));
   } catch (err) {
@@ -67,6 +70,7 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     writeKubeconfig: values['write-kubeconfig'] ? resolve(values['write-kubeconfig']) : undefined,
     logLevel,
     simulatedNodes: Number(simText),
+    scheduler: !values['disable-scheduler'],
   };
 }
 

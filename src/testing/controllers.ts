@@ -7,6 +7,7 @@ import type { KObject } from '../api/types.js';
 import type { Informer } from '../client/informer.js';
 import { createControllerContext, startControllers, type RunningControllers } from '../controllers/manager.js';
 import type { ControllerContext } from '../controllers/runtime/context.js';
+import type { Scheduler } from '../scheduler/index.js';
 import { FakeClock, startInProcessCluster, type InProcessCluster } from './in-process.js';
 
 export interface ControllerTestBed {
@@ -15,21 +16,29 @@ export interface ControllerTestBed {
   clock: FakeClock;
   running: RunningControllers;
   errors: unknown[];
+  /** Present when started with `{ scheduler: true }`. */
+  scheduler?: Scheduler;
   stop(): Promise<void>;
 }
 
-/** A cluster with only `controllers` running, on a fake clock (starting 2026-01-01). */
-export async function startControllerTestBed(name: string, controllers: string[]): Promise<ControllerTestBed> {
-  const env = await startInProcessCluster(name, { controllers: [] });
+/**
+ * A cluster with only `controllers` running, on a fake clock (starting 2026-01-01);
+ * with `scheduler: true` the scheduler runs too, on the same context and clock.
+ */
+export async function startControllerTestBed(name: string, controllers: string[], options: { scheduler?: boolean } = {}): Promise<ControllerTestBed> {
+  const env = await startInProcessCluster(name, { controllers: [], scheduler: false });
   const clock = new FakeClock();
   const errors: unknown[] = [];
   const ctx = createControllerContext({ client: env.client, clock, onError: (_c, err) => errors.push(err) });
   const running = await startControllers(ctx, controllers);
+  const scheduler = options.scheduler ? (await import('../scheduler/index.js')).startScheduler(ctx) : undefined;
   await ctx.informers.synced();
   await running.synced;
+  await scheduler?.synced;
   return {
-    env, ctx, clock, running, errors,
+    env, ctx, clock, running, errors, scheduler,
     async stop() {
+      await scheduler?.stop();
       await running.stop();
       await env.stop();
     },

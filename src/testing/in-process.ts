@@ -23,6 +23,8 @@ export interface InProcessOptions {
   /** Controllers `skiff server` runs here (`--controllers` syntax); default all. Tests of one controller pass `[]` and start it themselves. */
   controllers?: string[];
   simulatedNodes?: number;
+  /** Run the server's own scheduler (default true, as `skiff server`). */
+  scheduler?: boolean;
 }
 
 export async function startInProcessCluster(name: string, options: InProcessOptions = {}): Promise<InProcessCluster> {
