@@ -374,6 +374,8 @@ for (const version of VERSIONS) {
         await ok(['-n', ns, 'apply', '-f', fixture('app.yaml')]);
         assert.equal(await ok(['-n', ns, 'scale', 'deploy/web', '--replicas=6']), 'deployment.apps/web scaled\n');
         assert.equal(await ok(['-n', ns, 'get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}']), '6');
+        // Scale.status.selector is the Deployment's own selector (what autoscalers count pods by).
+        assert.equal(JSON.parse(await ok(['get', '--raw', `/apis/apps/v1/namespaces/${ns}/deployments/web/scale`])).status.selector, 'app=web');
         const mismatch = await fails(['-n', ns, 'scale', 'deploy/web', '--replicas=1', '--current-replicas=3']);
         assert.equal(mismatch.stderr, 'error: Expected replicas to be 3, was 6\n');
         assert.equal(await ok(['-n', ns, 'get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}']), '6');

@@ -5,7 +5,8 @@ import { validateDaemonSet, validateDeployment, validateReplicaSet, validateStat
 import { fields, metaAnd } from './helpers.js';
 
 const A = 'io.k8s.api.apps.v1';
-const scale = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' };
+// Scale.status.selector is the workload's own spec.selector, as upstream's scale REST computes it.
+const scale = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.spec.selector' };
 
 export function appsTypes(): ResourceType[] {
   return [

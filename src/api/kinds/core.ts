@@ -54,7 +54,7 @@ export function coreTypes(): ResourceType[] {
     {
       group: '', version: 'v1', kind: 'ReplicationController', plural: 'replicationcontrollers', singular: 'replicationcontroller', namespaced: true,
       shortNames: ['rc'], categories: ['all'], schemaRef: `${C}.ReplicationController`,
-      subresources: { status: true, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.labelSelector' } },
+      subresources: { status: true, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.spec.selector' } },
       selectableFields: fields('status.replicas'),
       defaulter: defaultReplicationController, validator: metaAnd({ namespaced: true, rest: validateReplicationController }),
     },

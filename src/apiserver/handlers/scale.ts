@@ -39,7 +39,10 @@ function scaleOf(rt: ResourceType, spec: ScaleSubresource, obj: KObject): KObjec
   let selector = '';
   if (spec.labelSelectorPath) {
     const s = getPath(obj, spec.labelSelectorPath);
-    selector = typeof s === 'string' ? s : formatLabelSelector(s as Parameters<typeof formatLabelSelector>[0]);
+    // A string (CRDs keep it so in status), a LabelSelector (apps kinds' spec.selector),
+    // or a plain label map (a ReplicationController's spec.selector).
+    const isLabelMap = s !== null && typeof s === 'object' && !('matchLabels' in s) && !('matchExpressions' in s);
+    selector = typeof s === 'string' ? s : formatLabelSelector((isLabelMap ? { matchLabels: s } : s) as Parameters<typeof formatLabelSelector>[0]);
   }
   const status: Record<string, unknown> = { replicas: Number(getPath(obj, spec.statusReplicasPath) ?? 0) };
   if (selector) status.selector = selector;
