@@ -17,6 +17,8 @@ export type ControllerStarter = (ctx: ControllerContext) => Controller;
 /** Every controller by name; the loader resolves to its start function. */
 export const CONTROLLERS: Record<string, () => Promise<ControllerStarter>> = {
   serviceaccount: async () => (await import('./serviceaccount/controller.js')).startServiceAccountController,
+  statefulset: async () => (await import('./statefulset/controller.js')).startStatefulSetController,
+  daemonset: async () => (await import('./daemonset/controller.js')).startDaemonSetController,
   replicaset: async () => (await import('./replicaset/controller.js')).startReplicaSetController,
   replicationcontroller: async () => (await import('./replicaset/controller.js')).startReplicationControllerController,
   deployment: async () => (await import('./deployment/controller.js')).startDeploymentController,
