@@ -82,7 +82,22 @@ function defaultJobSpec(spec: Obj): void {
 }
 
 export function defaultJob(obj: KObject): void {
-  defaultJobSpec(specOf(obj));
+  const spec = specOf(obj);
+  defaultJobSpec(spec);
+  setDefault(spec, 'manualSelector', false);
+  // The job strategy's generateSelector (upstream runs it in PrepareForCreate; here the uid
+  // is already assigned): pods are selected by the Job's uid, and carry its name and uid
+  // under both the prefixed and the legacy label keys. A user's own values are kept.
+  const meta = ensureObj(obj as Obj, 'metadata');
+  if (spec.manualSelector !== true && typeof meta.uid === 'string') {
+    const labels = ensureObj(ensureObj(ensureObj(spec, 'template'), 'metadata'), 'labels');
+    for (const key of ['job-name', 'batch.kubernetes.io/job-name']) setDefault(labels, key, meta.name);
+    for (const key of ['controller-uid', 'batch.kubernetes.io/controller-uid']) setDefault(labels, key, meta.uid);
+    setDefault(ensureObj(ensureObj(spec, 'selector'), 'matchLabels'), 'batch.kubernetes.io/controller-uid', meta.uid);
+  }
+  // SetDefaults_Job: a Job without labels takes its pod template's.
+  const templateLabels = ((spec.template as Obj | undefined)?.metadata as Obj | undefined)?.labels as Obj | undefined;
+  if (templateLabels && Object.keys(templateLabels).length && !Object.keys((meta.labels as Obj | undefined) ?? {}).length) meta.labels = { ...templateLabels };
 }
 
 export function defaultCronJob(obj: KObject): void {

@@ -6,6 +6,8 @@ import type { FieldError, KObject } from '../types.js';
 import { child, forbidden, immutable, invalid, nonNegative, notSupported, required } from './field.js';
 import { validateLabels } from './meta.js';
 import { validatePodSpec } from './pod.js';
+import { parseSchedule, ScheduleError } from '../../util/cron/schedule.js';
+import { isKnownZone } from '../../util/cron/zone.js';
 
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
@@ -173,16 +175,41 @@ export function validateJob(obj: KObject, old?: KObject): FieldError[] {
   return errs;
 }
 
-export function validateCronJob(obj: KObject): FieldError[] {
+/**
+ * validateScheduleFormat and validateTimeZone: the schedule must parse as robfig/cron's
+ * ParseStandard parses it (its message is the detail); a `TZ=`/`CRON_TZ=` prefix is
+ * refused on new CronJobs (kept on updates of one that had it, unless timeZone is set);
+ * timeZone must name a zone of the IANA database.
+ */
+function validateScheduleAndZone(spec: Obj, old: KObject | undefined): FieldError[] {
+  const errs: FieldError[] = [];
+  const schedule = String(spec.schedule);
+  const timeZone = spec.timeZone;
+  try {
+    parseSchedule(schedule);
+  } catch (err) {
+    errs.push(invalid('spec.schedule', schedule, err instanceof ScheduleError ? err.message : String(err)));
+  }
+  const allowTZInSchedule = old !== undefined && String(asObj(old.spec).schedule ?? '').includes('TZ');
+  if (allowTZInSchedule && schedule.includes('TZ') && timeZone != null) errs.push(invalid('spec.schedule', schedule, 'cannot use both timeZone field and TZ or CRON_TZ in schedule'));
+  else if (!allowTZInSchedule && schedule.includes('TZ')) errs.push(invalid('spec.schedule', schedule, 'cannot use TZ or CRON_TZ in schedule, use timeZone field instead'));
+  if (timeZone == null) return errs;
+  const zone = String(timeZone);
+  if (zone === '') errs.push(invalid('spec.timeZone', zone, 'timeZone must be nil or non-empty string'));
+  else if (zone.split('/').some((part) => part === '.' || part === '..' || part.startsWith('-') || !/^[A-Za-z.\-_0-9+]{1,14}$/.test(part))) errs.push(invalid('spec.timeZone', zone, `unknown time zone ${zone}`));
+  else if (zone.toLowerCase() === 'local') errs.push(invalid('spec.timeZone', zone, 'timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones'));
+  else if (!isKnownZone(zone)) errs.push(invalid('spec.timeZone', zone, `unknown time zone ${zone}`));
+  return errs;
+}
+
+export function validateCronJob(obj: KObject, old?: KObject): FieldError[] {
   const spec = asObj(obj.spec);
   const errs: FieldError[] = [];
   const name = obj.metadata?.name ?? '';
   // Job names get an 11-character suffix and must stay within 63 characters.
   if (name.length > 52) errs.push(invalid('metadata.name', name, 'must be no more than 52 characters'));
   if (!spec.schedule) errs.push(required('spec.schedule', ''));
-  else if (String(spec.schedule).trim().split(/\s+/).length !== 5 && !String(spec.schedule).startsWith('@')) {
-    errs.push(invalid('spec.schedule', spec.schedule, `unparseable schedule: expected exactly 5 fields, found ${String(spec.schedule).trim().split(/\s+/).length}: ${spec.schedule}`));
-  }
+  else errs.push(...validateScheduleAndZone(spec, old));
   const policies = ['Allow', 'Forbid', 'Replace'];
   if (spec.concurrencyPolicy !== undefined && !policies.includes(String(spec.concurrencyPolicy))) errs.push(notSupported('spec.concurrencyPolicy', spec.concurrencyPolicy, policies));
   for (const f of ['startingDeadlineSeconds', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit']) errs.push(...nonNegative(`spec.${f}`, spec[f]));
