@@ -26,6 +26,7 @@ import { createSchemaChecks, createPatchEngine, createFieldManager } from './reg
 import { toTable } from '../api/printers/index.js';
 import { ensureSystemNamespaces, ensureSystemPriorityClasses } from './bootstrap.js';
 import { priorityAdmission } from './admission/priority.js';
+import { defaultTolerationsAdmission, type DefaultTolerationOptions } from './admission/default-tolerations.js';
 import { limitRangerAdmission } from './admission/limitranger.js';
 import { resourceQuotaAdmission } from './admission/resourcequota.js';
 import { KindCache } from './registry/kind-cache.js';
@@ -97,6 +98,8 @@ export interface ApiServerOptions {
   /** How long events live after their last change (kube-apiserver's --event-ttl; default 1 h). */
   eventTtlMs?: number;
   version?: { gitVersion: string };
+  /** tolerationSeconds of the not-ready/unreachable tolerations new pods get (DefaultTolerationSeconds; 300 s each). */
+  defaultTolerationSeconds?: DefaultTolerationOptions;
 }
 
 export interface ApiServer {
@@ -142,6 +145,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     namespaces,
     admission: [
       priorityAdmission({ storage, catalogue, classes: admissionCaches.priorityClasses }),
+      defaultTolerationsAdmission(options.defaultTolerationSeconds),
       limitRangerAdmission({ limitRanges: admissionCaches.limitRanges }),
       resourceQuotaAdmission({ quotas: admissionCaches.quotas, storage }),
     ],

@@ -17,6 +17,9 @@ export type ControllerStarter = (ctx: ControllerContext) => Controller;
 /** Every controller by name; the loader resolves to its start function. */
 export const CONTROLLERS: Record<string, () => Promise<ControllerStarter>> = {
   serviceaccount: async () => (await import('./serviceaccount/controller.js')).startServiceAccountController,
+  garbagecollector: async () => (await import('./garbagecollector/controller.js')).startGarbageCollector,
+  nodelifecycle: async () => (await import('./nodelifecycle/controller.js')).startNodeLifecycleController,
+  disruption: async () => (await import('./disruption/controller.js')).startDisruptionController,
   job: async () => (await import('./job/controller.js')).startJobController,
   cronjob: async () => (await import('./cronjob/controller.js')).startCronJobController,
   'ttl-after-finished': async () => (await import('./ttlafterfinished/controller.js')).startTtlAfterFinishedController,

@@ -1,7 +1,7 @@
 /**
  * policy/v1 PodDisruptionBudgets through the real kubectl: `create pdb`, upstream's
- * columns, the status subresource, and the spec rules (not both bounds, percentages
- * up to 100%, unhealthyPodEvictionPolicy values).
+ * columns, the status the disruption controller keeps (in its own subresource), and the
+ * spec rules (not both bounds, percentages up to 100%, unhealthyPodEvictionPolicy values).
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,13 +12,22 @@ const PDBS = '/apis/policy/v1/namespaces/default/poddisruptionbudgets';
 describe('PodDisruptionBudgets', () => {
   const env = useTestCluster();
 
-  it('kubectl creates one and shows upstream columns; status is its own subresource', async () => {
+  it('kubectl creates one and shows upstream columns; the controller keeps its status, its own subresource', async () => {
+    assert.equal((await env.client.request('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } })).status, 201);
+    for (const name of ['web-1', 'web-2', 'web-3']) {
+      const pod = await env.client.request('POST', '/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'web' } }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'busybox' }] } });
+      assert.equal(pod.status, 201, JSON.stringify(pod.body));
+      const ready = await env.client.request('PUT', `/api/v1/namespaces/default/pods/${name}/status`, { ...pod.body, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } });
+      assert.equal(ready.status, 200, JSON.stringify(ready.body));
+    }
     const created = await env.cluster.kubectl(['create', 'pdb', 'web', '--selector=app=web', '--min-available=2']);
     assert.equal(created.code, 0, created.stderr);
     assert.match(created.stdout, /poddisruptionbudget.policy\/web created/);
-    const pdb = (await env.client.request('GET', `${PDBS}/web`)).body;
-    const status = await env.client.request('PUT', `${PDBS}/web/status`, { ...pdb, status: { disruptionsAllowed: 1, currentHealthy: 3, desiredHealthy: 2, expectedPods: 3 } });
-    assert.equal(status.status, 200, JSON.stringify(status.body));
+    const waited = await env.cluster.kubectl(['wait', '--for=condition=DisruptionAllowed', 'pdb/web', '--timeout=30s']);
+    assert.equal(waited.code, 0, waited.stderr);
+    const { status } = (await env.client.request('GET', `${PDBS}/web`)).body;
+    assert.deepEqual({ ...status, conditions: undefined }, { observedGeneration: 1, disruptionsAllowed: 1, currentHealthy: 3, desiredHealthy: 2, expectedPods: 3, conditions: undefined });
+    assert.deepEqual(status.conditions.map((c: { type: string; status: string; reason: string }) => [c.type, c.status, c.reason]), [['DisruptionAllowed', 'True', 'SufficientPods']]);
     const got = await env.cluster.kubectl(['get', 'pdb']);
     assert.equal(got.code, 0, got.stderr);
     assert.match(got.stdout, /^NAME\s+MIN AVAILABLE\s+MAX UNAVAILABLE\s+ALLOWED DISRUPTIONS\s+AGE\n/);
