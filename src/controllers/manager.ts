@@ -16,19 +16,19 @@ export type ControllerStarter = (ctx: ControllerContext) => Controller;
 
 /** Every controller by name; the loader resolves to its start function. */
 export const CONTROLLERS: Record<string, () => Promise<ControllerStarter>> = {
-  serviceaccount: async () => (await import('./serviceaccount/controller.js')).startServiceAccountController,
-  garbagecollector: async () => (await import('./garbagecollector/controller.js')).startGarbageCollector,
-  nodelifecycle: async () => (await import('./nodelifecycle/controller.js')).startNodeLifecycleController,
-  disruption: async () => (await import('./disruption/controller.js')).startDisruptionController,
-  job: async () => (await import('./job/controller.js')).startJobController,
-  cronjob: async () => (await import('./cronjob/controller.js')).startCronJobController,
-  'ttl-after-finished': async () => (await import('./ttlafterfinished/controller.js')).startTtlAfterFinishedController,
-  statefulset: async () => (await import('./statefulset/controller.js')).startStatefulSetController,
-  daemonset: async () => (await import('./daemonset/controller.js')).startDaemonSetController,
   replicaset: async () => (await import('./replicaset/controller.js')).startReplicaSetController,
   replicationcontroller: async () => (await import('./replicaset/controller.js')).startReplicationControllerController,
   deployment: async () => (await import('./deployment/controller.js')).startDeploymentController,
+  statefulset: async () => (await import('./statefulset/controller.js')).startStatefulSetController,
+  daemonset: async () => (await import('./daemonset/controller.js')).startDaemonSetController,
+  job: async () => (await import('./job/controller.js')).startJobController,
+  cronjob: async () => (await import('./cronjob/controller.js')).startCronJobController,
+  'ttl-after-finished': async () => (await import('./ttlafterfinished/controller.js')).startTtlAfterFinishedController,
+  garbagecollector: async () => (await import('./garbagecollector/controller.js')).startGarbageCollector,
+  disruption: async () => (await import('./disruption/controller.js')).startDisruptionController,
+  nodelifecycle: async () => (await import('./nodelifecycle/controller.js')).startNodeLifecycleController,
   resourcequota: async () => (await import('./resourcequota/controller.js')).startResourceQuotaController,
+  serviceaccount: async () => (await import('./serviceaccount/controller.js')).startServiceAccountController,
 };
 
 export interface ContextOptions {
