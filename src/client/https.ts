@@ -177,12 +177,13 @@ function readLines(stream: IncomingMessage, onLine: (line: string) => void): voi
   stream.setEncoding('utf8');
   stream.on('data', (chunk: string) => {
     pending += chunk;
-    let nl = pending.indexOf('\n');
-    while (nl >= 0) {
-      const line = pending.slice(0, nl);
-      pending = pending.slice(nl + 1);
+    // Walk the lines by offset and cut the remainder once per chunk, not once per line.
+    let start = 0;
+    for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n', start)) {
+      const line = pending.slice(start, nl);
       if (line.trim()) onLine(line);
-      nl = pending.indexOf('\n');
+      start = nl + 1;
     }
+    pending = start ? pending.slice(start) : pending;
   });
 }

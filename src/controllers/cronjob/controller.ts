@@ -5,24 +5,24 @@
  * nothing polls. Status writes that conflict are dropped: the newer CronJob's watch event
  * brings it back to the queue.
  */
+import { controlledBy, indexByControllerUid } from '../runtime/indexes.js';
 import type { CronJob, Job } from '../../api/objects/index.js';
 import { isConflict, isNotFound } from '../../client/errors.js';
 import { objectKey } from '../../client/informer.js';
 import { resources } from '../../client/resources.js';
 import { WorkQueue, type ReconcileResult } from '../../client/workqueue.js';
 import type { Controller, ControllerContext } from '../runtime/context.js';
-import { byControllerUid, controllerOf } from '../runtime/pods.js';
+import { controllerOf } from '../runtime/pods.js';
 import { parseSchedule } from '../../util/cron/schedule.js';
 import { cleanupFinishedJobs, reconcileChildren, startDueJob, type CronJobParts } from './sync.js';
 import { nextScheduleDelay } from './times.js';
 
 const COMPONENT = 'cronjob-controller';
-const JOBS_BY_CRONJOB_UID = 'cronjob-controller/controller-uid';
 
 export function startCronJobController(ctx: ControllerContext): Controller {
   const cronJobsInformer = ctx.informers.for<CronJob>(resources.cronjobs);
   const jobsInformer = ctx.informers.for<Job>(resources.jobs);
-  jobsInformer.addIndex(JOBS_BY_CRONJOB_UID, byControllerUid);
+  indexByControllerUid(jobsInformer);
   const parts: CronJobParts = {
     cronjobs: ctx.client.resource<CronJob>(resources.cronjobs),
     jobs: ctx.client.resource<Job>(resources.jobs),
@@ -36,7 +36,7 @@ export function startCronJobController(ctx: ControllerContext): Controller {
     if (!shared) return undefined;
     let cj: CronJob = { ...structuredClone(shared), apiVersion: 'batch/v1', kind: 'CronJob' };
     cj.status ??= {};
-    const jobs = jobsInformer.byIndex(JOBS_BY_CRONJOB_UID, cj.metadata.uid!).filter((j) => j.metadata.namespace === namespace);
+    const jobs = controlledBy(jobsInformer, cj.metadata.uid!).filter((j) => j.metadata.namespace === namespace);
     const cleaned = await cleanupFinishedJobs(parts, cj, jobs);
     const children = await reconcileChildren(parts, cj, jobs);
     cj = children.cj;

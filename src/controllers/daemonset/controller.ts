@@ -6,6 +6,7 @@
  * pod cache shows its own last creates and deletes (otherwise it just refreshes status),
  * and a rolling update step runs only in a sync that had nothing else to create or delete.
  */
+import { claimCandidates, indexByControllerUid, indexOrphans } from '../runtime/indexes.js';
 import type { ControllerRevision, DaemonSet, Node, Pod } from '../../api/objects/index.js';
 import { labelSelectorFromObject } from '../../apiserver/selectors/labels.js';
 import { isConflict } from '../../client/errors.js';
@@ -30,6 +31,8 @@ import { recheckAvailability, writeStatus } from './status.js';
 export function startDaemonSetController(ctx: ControllerContext): Controller {
   const dsCache = ctx.informers.for<DaemonSet>(resources.daemonsets);
   const podCache = ctx.informers.for<Pod>(resources.pods);
+  indexByControllerUid(podCache);
+  indexOrphans(podCache);
   const nodeCache = ctx.informers.for<Node>(resources.nodes);
   const revisionCache = ctx.informers.for<ControllerRevision>(resources.controllerrevisions);
   const dc: DaemonContext = {
@@ -57,7 +60,7 @@ export function startDaemonSetController(ctx: ControllerContext): Controller {
     if (ds.metadata.deletionTimestamp) return;
     dc.backoff.gc();
     const selector = labelSelectorFromObject(selectorSpec);
-    const pods = await claimDependents(podCache.list(namespace), {
+    const pods = await claimDependents(claimCandidates(podCache, ds), {
       owner: ds, ownerRef: controllerRef(ds, 'apps/v1', 'DaemonSet'), resource: dc.pods, fieldManager: COMPONENT,
       matches: (pod) => selector.matches(pod.metadata.labels),
     });

@@ -17,7 +17,7 @@ import { resources } from '../../client/resources.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import type { Controller, ControllerContext } from '../runtime/context.js';
 import { controllerOf } from '../runtime/pods.js';
-import { indexByControllerUid } from '../replicaset/indexes.js';
+import { indexByControllerUid, indexOrphans } from '../runtime/indexes.js';
 import { wakeups } from '../replicaset/wakeups.js';
 import { COMPONENT, RetrySync, saveDeployment, startRun, type DeploymentDeps } from './context.js';
 import { rolloutRecreate } from './recreate.js';
@@ -33,6 +33,7 @@ export function startDeploymentController(ctx: ControllerContext): Controller {
   const replicaSets = ctx.informers.for<ReplicaSet>(resources.replicasets);
   const pods = ctx.informers.for<Pod>(resources.pods);
   indexByControllerUid(replicaSets);
+  indexOrphans(replicaSets);
   indexByControllerUid(pods);
   const deps: DeploymentDeps = {
     deployments: ctx.client.resource<Deployment>(resources.deployments),

@@ -9,7 +9,7 @@ import { scaleReplicaSetAndRecordEvent, type Run } from './context.js';
 import { syncRolloutStatus } from './progress.js';
 import { getAllReplicaSetsAndSyncRevision } from './replicasets.js';
 import { cleanupDeployment } from './sync.js';
-import { BY_CONTROLLER_UID } from '../replicaset/indexes.js';
+import { BY_CONTROLLER_UID } from '../runtime/indexes.js';
 import { actualReplicaCount, desiredReplicas, filterActive } from './rollout-math.js';
 
 export async function rolloutRecreate(run: Run, rsList: ReplicaSet[]): Promise<void> {

@@ -7,12 +7,13 @@
  * A rollback (the template set back to an old one's) finds that old ReplicaSet again and
  * gives it the next revision.
  */
+import { orphansIn } from '../runtime/indexes.js';
 import type { Deployment, ReplicaSet } from '../../api/objects/index.js';
 import { labelSelectorFromObject } from '../../apiserver/selectors/labels.js';
 import { isAlreadyExists, isNotFound } from '../../client/errors.js';
 import { controllerOf, controllerRef } from '../runtime/pods.js';
 import { claimDependents, freshOwnerCheck } from '../replicaset/claim.js';
-import { BY_CONTROLLER_UID } from '../replicaset/indexes.js';
+import { BY_CONTROLLER_UID } from '../runtime/indexes.js';
 import { isNamespaceTerminating } from '../replicaset/pod-control.js';
 import { setDeploymentRevision, setNewReplicaSetAnnotations } from './annotations.js';
 import { PROGRESSING, Reasons, getCondition, hasProgressDeadline, newCondition, setCondition } from './conditions.js';
@@ -26,7 +27,7 @@ export async function claimReplicaSets(run: Run): Promise<ReplicaSet[]> {
   const { rsInformer, replicaSets, deployments } = run.deps;
   const selector = labelSelectorFromObject(d.spec.selector);
   const owned = rsInformer.byIndex(BY_CONTROLLER_UID, d.metadata.uid!);
-  const orphans = d.metadata.deletionTimestamp ? [] : rsInformer.list(d.metadata.namespace).filter((rs) => !controllerOf(rs) && selector.matches(rs.metadata.labels ?? {}));
+  const orphans = d.metadata.deletionTimestamp ? [] : orphansIn(rsInformer, d.metadata.namespace!).filter((rs) => selector.matches(rs.metadata.labels ?? {}));
   return claimDependents([...owned, ...orphans], {
     ownerUid: d.metadata.uid!,
     ownerDeleting: Boolean(d.metadata.deletionTimestamp),

@@ -4,6 +4,7 @@
  * with name-collision handling, renumber (a rollback reuses the old revision under a new
  * number), delete, and trimming to `revisionHistoryLimit`.
  */
+import { claimCandidates, indexByControllerUid, indexOrphans } from '../runtime/indexes.js';
 import type { ControllerRevision, PodTemplateSpec } from '../../api/objects/index.js';
 import type { KObject } from '../../api/types.js';
 import type { Client, ResourceClient } from '../../client/client.js';
@@ -26,11 +27,13 @@ export class RevisionHistory {
 
   constructor(client: Client, private readonly cache: Informer<ControllerRevision>, private readonly kind: OwnerKind, private readonly fieldManager: string) {
     this.revisions = client.resource<ControllerRevision>(resources.controllerrevisions);
+    indexByControllerUid(cache);
+    indexOrphans(cache);
   }
 
   /** The owner's revisions, sorted by number; orphans its selector matches are adopted. */
   async claim(owner: RevisionOwner, selects: (labels: Record<string, string> | undefined) => boolean): Promise<ControllerRevision[]> {
-    const owned = await claimDependents(this.cache.list(owner.metadata.namespace), {
+    const owned = await claimDependents(claimCandidates(this.cache, owner), {
       owner, ownerRef: controllerRef(owner, this.kind.apiVersion, this.kind.kind),
       matches: (rev) => selects(rev.metadata.labels), resource: this.revisions, fieldManager: this.fieldManager,
     });

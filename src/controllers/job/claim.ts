@@ -4,19 +4,19 @@
  * reference and tracking finalizer added); owned pods the selector no longer matches are
  * released. Adoption is refused while the Job is being deleted.
  */
+import { controlledBy, orphansIn } from '../runtime/indexes.js';
 import type { Job, Pod } from '../../api/objects/index.js';
 import type { Informer } from '../../client/informer.js';
 import { isConflict, isNotFound } from '../../client/errors.js';
 import { labelSelectorFromObject } from '../../apiserver/selectors/labels.js';
-import { controllerOf, controllerRef } from '../runtime/pods.js';
+import { controllerRef } from '../runtime/pods.js';
 import { hasTrackingFinalizer, TRACKING_FINALIZER } from './pods.js';
 import type { JobControllerParts } from './state.js';
 
-export const PODS_BY_JOB_UID = 'job-controller/controller-uid';
 
 export async function claimPods(p: JobControllerParts, podsInformer: Informer<Pod>, job: Job): Promise<Pod[]> {
   const uid = job.metadata.uid!;
-  const owned = podsInformer.byIndex(PODS_BY_JOB_UID, uid).filter((pod) => pod.metadata.namespace === job.metadata.namespace);
+  const owned = controlledBy(podsInformer, uid).filter((pod) => pod.metadata.namespace === job.metadata.namespace);
   let matches: (labels: Record<string, string>) => boolean;
   try {
     // No selector selects nothing (a Job's selector is always generated, unless manual).
@@ -30,7 +30,7 @@ export async function claimPods(p: JobControllerParts, podsInformer: Informer<Po
     else await release(p, pod, uid);
   }
   if (job.metadata.deletionTimestamp) return claimed;
-  const orphans = podsInformer.list(job.metadata.namespace).filter((pod) => !controllerOf(pod) && !pod.metadata.deletionTimestamp && matches(pod.metadata.labels ?? {}));
+  const orphans = orphansIn(podsInformer, job.metadata.namespace!).filter((pod) => !pod.metadata.deletionTimestamp && matches(pod.metadata.labels ?? {}));
   if (orphans.length && !(await stillLive(p, job))) return claimed;
   for (const pod of orphans) {
     const adopted = await adopt(p, pod, job);

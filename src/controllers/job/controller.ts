@@ -8,6 +8,7 @@
  * Pod events queue their Job at once; upstream holds them for a second to batch a burst
  * of pod changes into one sync (the queue's dedupe does most of that here).
  */
+import { controlledBy, indexByControllerUid, indexOrphans } from '../runtime/indexes.js';
 import type { Job, Pod } from '../../api/objects/index.js';
 import { isNotFound } from '../../client/errors.js';
 import { objectKey } from '../../client/informer.js';
@@ -15,9 +16,9 @@ import { resources } from '../../client/resources.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { labelSelectorFromObject } from '../../apiserver/selectors/labels.js';
 import type { Controller, ControllerContext } from '../runtime/context.js';
-import { byControllerUid, controllerOf } from '../runtime/pods.js';
+import { controllerOf } from '../runtime/pods.js';
 import { BackoffStore } from './backoff.js';
-import { claimPods, PODS_BY_JOB_UID } from './claim.js';
+import { claimPods } from './claim.js';
 import { Expectations } from './expectations.js';
 import { removeTrackingFinalizer } from './manage.js';
 import { hasTrackingFinalizer } from './pods.js';
@@ -28,7 +29,8 @@ import { syncJob } from './sync.js';
 export function startJobController(ctx: ControllerContext): Controller {
   const jobsInformer = ctx.informers.for<Job>(resources.jobs);
   const podsInformer = ctx.informers.for<Pod>(resources.pods);
-  podsInformer.addIndex(PODS_BY_JOB_UID, byControllerUid);
+  indexByControllerUid(podsInformer);
+  indexOrphans(podsInformer);
   const parts: JobControllerParts = {
     jobs: ctx.client.resource<Job>(resources.jobs),
     pods: ctx.client.resource<Pod>(resources.pods),
@@ -95,7 +97,7 @@ export function startJobController(ctx: ControllerContext): Controller {
   const orphans = new WorkQueue({ reconcile: cleanupOrphan, workers: 2, clock: ctx.clock, onError: (_key, err) => onError(err) });
 
   const releaseFinishedJobPods = (job: Job) => {
-    for (const pod of podsInformer.byIndex(PODS_BY_JOB_UID, job.metadata.uid!)) if (hasTrackingFinalizer(pod)) orphans.add(objectKey(pod));
+    for (const pod of controlledBy(podsInformer, job.metadata.uid!)) if (hasTrackingFinalizer(pod)) orphans.add(objectKey(pod));
   };
 
   /** Jobs whose selector matches an orphan pod: one of them may adopt it. */

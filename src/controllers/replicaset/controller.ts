@@ -17,7 +17,7 @@ import { WorkQueue } from '../../client/workqueue.js';
 import type { Controller, ControllerContext } from '../runtime/context.js';
 import { controllerOf } from '../runtime/pods.js';
 import { ControllerExpectations } from './expectations.js';
-import { indexByControllerUid } from './indexes.js';
+import { indexByControllerUid, indexOrphans } from '../runtime/indexes.js';
 import { replicaSetKind, replicationControllerKind, type ReplicaKind } from './kinds.js';
 import { podControl } from './pod-control.js';
 import { createSync } from './sync.js';
@@ -39,6 +39,7 @@ export function startReplicaController(ctx: ControllerContext, kind: ReplicaKind
   const pods = ctx.informers.for<Pod>(resources.pods);
   indexByControllerUid(sets);
   indexByControllerUid(pods);
+  indexOrphans(pods);
   const podClient = ctx.client.resource<Pod>(resources.pods);
   const expectations = new ControllerExpectations(ctx.clock);
   const reconcile = createSync({

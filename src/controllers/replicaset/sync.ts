@@ -3,6 +3,7 @@
  * claim the pods it should own, create or delete pods towards `spec.replicas` unless
  * earlier creates/deletes are still unseen (expectations), then write the status.
  */
+import { controlledBy, orphansIn } from '../runtime/indexes.js';
 import type { Pod } from '../../api/objects/index.js';
 import type { KObject } from '../../api/types.js';
 import { labelSelectorFromObject, type LabelSelector } from '../../apiserver/selectors/labels.js';
@@ -13,7 +14,7 @@ import { objectKey, type Informer } from '../../client/informer.js';
 import { controllerOf, controllerRef, isPodActive } from '../runtime/pods.js';
 import { claimDependents, freshOwnerCheck } from './claim.js';
 import type { ControllerExpectations } from './expectations.js';
-import { BY_CONTROLLER_UID } from './indexes.js';
+import { BY_CONTROLLER_UID } from '../runtime/indexes.js';
 import type { ReplicaKind, ReplicaSetView } from './kinds.js';
 import type { PodControl } from './pod-control.js';
 import { isNamespaceTerminating } from './pod-control.js';
@@ -63,9 +64,8 @@ export function createSync(d: SyncDeps): (key: string) => Promise<void> {
     const related: Pod[] = [];
     for (const sibling of d.sets.byIndex(BY_CONTROLLER_UID, ref.uid)) {
       if (sibling.metadata?.namespace !== set.namespace) continue;
-      const selector = labelSelectorFromObject(d.kind.view(sibling).selector);
-      for (const pod of d.pods.list(set.namespace)) {
-        if (seen.has(pod.metadata.uid!) || !selector.matches(pod.metadata.labels ?? {})) continue;
+      for (const pod of controlledBy(d.pods, sibling.metadata!.uid!)) {
+        if (seen.has(pod.metadata.uid!)) continue;
         seen.add(pod.metadata.uid!);
         related.push(pod);
       }
@@ -108,7 +108,7 @@ export function createSync(d: SyncDeps): (key: string) => Promise<void> {
   /** Active pods it controls, and orphans its selector matches (claimed below). */
   const candidates = (set: ReplicaSetView, selector: LabelSelector): Pod[] => {
     const owned = d.pods.byIndex(BY_CONTROLLER_UID, set.uid);
-    const orphans = set.deleting ? [] : d.pods.list(set.namespace).filter((p) => !controllerOf(p) && selector.matches(p.metadata.labels ?? {}));
+    const orphans = set.deleting ? [] : orphansIn(d.pods, set.namespace).filter((p) => selector.matches(p.metadata.labels ?? {}));
     return [...owned, ...orphans].filter(isPodActive);
   };
 

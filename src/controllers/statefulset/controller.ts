@@ -5,6 +5,7 @@
  * work queue keyed by set; each sync reads the caches (after they show this controller's
  * own last writes) and does what sync.ts describes.
  */
+import { claimCandidates, indexByControllerUid, indexOrphans } from '../runtime/indexes.js';
 import type { ControllerRevision, PersistentVolumeClaim, Pod, StatefulSet } from '../../api/objects/index.js';
 import { isConflict } from '../../client/errors.js';
 import { objectKey } from '../../client/informer.js';
@@ -26,6 +27,8 @@ import { updateStatefulSet, type Revisions } from './sync.js';
 export function startStatefulSetController(ctx: ControllerContext): Controller {
   const setCache = ctx.informers.for<StatefulSet>(resources.statefulsets);
   const podCache = ctx.informers.for<Pod>(resources.pods);
+  indexByControllerUid(podCache);
+  indexOrphans(podCache);
   const revisionCache = ctx.informers.for<ControllerRevision>(resources.controllerrevisions);
   const claimCache = ctx.informers.for<PersistentVolumeClaim>(resources.persistentvolumeclaims);
   const sets = ctx.client.resource<StatefulSet>(resources.statefulsets);
@@ -48,7 +51,7 @@ export function startStatefulSetController(ctx: ControllerContext): Controller {
     // Until the cache shows the pods just created or deleted, acting on it would repeat them.
     if (!sc.pending.settled(key)) return;
     const selector = labelSelectorFromObject(set.spec.selector);
-    const pods = await claimDependents(podCache.list(namespace), {
+    const pods = await claimDependents(claimCandidates(podCache, set), {
       owner: set, ownerRef: controllerRef(set, 'apps/v1', 'StatefulSet'), resource: sc.pods, fieldManager,
       matches: (pod) => selector.matches(pod.metadata.labels) && isMember(set, pod),
     });
