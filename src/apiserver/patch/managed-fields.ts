@@ -294,10 +294,14 @@ export function updateManagedFields(o: UpdateManagedFieldsOptions): { object: KO
   } catch {
     managed = safeDecode(o.live?.metadata?.managedFields);
   }
-  const live = withoutManagedFields(o.live);
+  // Whole top-level fields this write cannot own (spec and metadata of a status update,
+  // status of a main-resource update) are left out of the comparison: walking them only
+  // to discard what they yield was most of a status update's cost.
+  const skipped = (o.ignoredPaths ?? []).filter((p) => p.length === 1).map((p) => p[0]!);
+  const live = withoutManagedFields(omitTop(o.live, skipped));
   const ignored = ignoredSet(o.ignoredPaths);
   const self = '\u0000current-operation';
-  const { managed: after, comparison } = updateOthers({ ctx, schema: o.schema, oldObj: live, newObj: object, managed, self, force: true, ignored });
+  const { managed: after, comparison } = updateOthers({ ctx, schema: o.schema, oldObj: live, newObj: omitTop(object, skipped) as KObject, managed, self, force: true, ignored });
   let mine = comparison.modified.union(comparison.added).difference(STRIPPED_FIELDS);
   if (ignored) mine = mine.recursiveDifference(ignored);
   const id = managerIdentifier({ manager: o.manager, operation: 'Update', apiVersion: o.apiVersion, subresource: o.subresource });
@@ -311,6 +315,13 @@ export function updateManagedFields(o: UpdateManagedFieldsOptions): { object: KO
   object.metadata ??= {};
   if (managedFields.length) object.metadata.managedFields = managedFields;
   return { object, managedFields };
+}
+
+function omitTop(obj: KObject | undefined, keys: string[]): KObject | undefined {
+  if (!obj || !keys.length) return obj;
+  const rest: KObject = { ...obj };
+  for (const k of keys) delete rest[k];
+  return rest;
 }
 
 function safeDecode(entries: unknown): Managed {

@@ -7,8 +7,12 @@ import type { FieldError, KObject, ManagedFieldsEntry, ResourceType } from '../.
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
 
 export interface SchemaChecks {
-  /** Structural/OpenAPI validation of a whole object. */
-  validate(rt: ResourceType, obj: KObject): FieldError[];
+  /**
+   * Structural/OpenAPI validation of an object. With `previous` (an update), top-level
+   * fields that are the very same value as the stored object's (the write path carries
+   * them over by reference, e.g. the spec of a status update) are not walked again.
+   */
+  validate(rt: ResourceType, obj: KObject, previous?: KObject): FieldError[];
   /** Dotted paths of fields the schema does not know (for fieldValidation). */
   unknownFields(rt: ResourceType, obj: KObject): string[];
   /** Schema `default`s (custom resources). */

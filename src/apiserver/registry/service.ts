@@ -114,7 +114,7 @@ export class ResourceService {
   }
 
   private validate(rt: ResourceType, obj: KObject, old?: KObject): void {
-    const errors: FieldError[] = [...this.o.checks.validate(rt, obj), ...(rt.validator?.(obj, old) ?? [])];
+    const errors: FieldError[] = [...this.o.checks.validate(rt, obj, old), ...(rt.validator?.(obj, old) ?? [])];
     if (errors.length) throw new Invalid(rt.kind, rt.group, obj.metadata?.name ?? '', errors);
   }
 

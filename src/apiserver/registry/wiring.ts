@@ -29,9 +29,16 @@ function ignoredPaths(rt: ResourceType, subresource: string): string[][] | undef
 
 export function createSchemaChecks(catalogue: Catalogue): SchemaChecks {
   return {
-    validate(rt, obj) {
+    validate(rt, obj, previous) {
       const schema = schemaFor(catalogue, rt);
-      return schema ? validateValue(obj, schema, catalogue.definitions) : [];
+      if (!schema) return [];
+      const carried = previous ? Object.keys(obj).filter((k) => obj[k] !== null && typeof obj[k] === 'object' && obj[k] === previous[k]) : [];
+      if (!carried.length || !schema.properties) return validateValue(obj, schema, catalogue.definitions);
+      // Validated when stored and unchanged since (same reference): a status update re-walks only metadata and status.
+      const properties = { ...schema.properties };
+      const rest: KObject = { ...obj };
+      for (const k of carried) { delete properties[k]; delete rest[k]; }
+      return validateValue(rest, { ...schema, properties, required: schema.required?.filter((r) => !carried.includes(r)) }, catalogue.definitions);
     },
     unknownFields(rt, obj) {
       const schema = schemaFor(catalogue, rt);

@@ -69,6 +69,30 @@ function withoutHash(template: PodTemplateSpec | undefined): unknown {
   return copy;
 }
 
+/**
+ * Canonical text of a ReplicaSet's template without its hash label, remembered per
+ * template object: informer objects are replaced, never changed, so a Deployment synced
+ * on every pod event does not re-serialise every ReplicaSet's template each time.
+ */
+const canonicalWithoutHash = new WeakMap<object, string>();
+
+function cachedKey(template: PodTemplateSpec | undefined): string {
+  if (!template) return canonicalJson(withoutHash(template));
+  let text = canonicalWithoutHash.get(template);
+  if (text === undefined) canonicalWithoutHash.set(template, (text = canonicalJson(withoutHash(template))));
+  return text;
+}
+
+/**
+ * Whether ReplicaSet templates equal `template` but for the pod-template-hash label
+ * (upstream's EqualIgnoreHash). The templates tested must be informer objects (never
+ * mutated); `template` itself may be a working copy: it is read once, now.
+ */
+export function sameTemplateAs(template: PodTemplateSpec | undefined): (rsTemplate: PodTemplateSpec | undefined) => boolean {
+  const key = canonicalJson(withoutHash(template));
+  return (rsTemplate) => cachedKey(rsTemplate) === key;
+}
+
 /** Whether two templates are the same but for the pod-template-hash label (upstream's EqualIgnoreHash). */
 export function equalIgnoreHash(a: PodTemplateSpec | undefined, b: PodTemplateSpec | undefined): boolean {
   return canonicalJson(withoutHash(a)) === canonicalJson(withoutHash(b));

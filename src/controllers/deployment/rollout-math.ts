@@ -6,7 +6,7 @@
  */
 import type { Deployment, IntOrString, ReplicaSet } from '../../api/objects/index.js';
 import { scaledValue } from '../runtime/intstr.js';
-import { equalIgnoreHash } from './hash.js';
+import { sameTemplateAs } from './hash.js';
 
 export const desiredReplicas = (d: Deployment): number => d.spec.replicas ?? 1;
 /** A ReplicaSet's `spec.replicas` (the API server defaults it to 1). */
@@ -60,7 +60,8 @@ export const bySizeOlder = (a: ReplicaSet, b: ReplicaSet): number => replicasOf(
 
 /** The ReplicaSet whose template is the Deployment's: the oldest such, if several. */
 export function findNewReplicaSet(d: Deployment, rsList: ReplicaSet[]): ReplicaSet | undefined {
-  return [...rsList].sort(byCreation).find((rs) => equalIgnoreHash(rs.spec.template, d.spec.template));
+  const same = sameTemplateAs(d.spec.template);
+  return [...rsList].sort(byCreation).find((rs) => same(rs.spec.template));
 }
 
 /** Every ReplicaSet but the new one (`all`), and those of them with pods wanted (`active`). */
