@@ -96,8 +96,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
  * over in-memory connections (`connectLoopback`), as system:skiff-loopback.
  */
 async function startApiClients(api: ApiServer, options: ClusterOptions, logger: Logger): Promise<{ stop(): Promise<void> }> {
-  const [{ Client }, { HttpsTransport }, manager] = await Promise.all([
-    import('../client/client.js'), import('../client/https.js'), import('../controllers/manager.js'),
+  const [{ Client }, { HttpsTransport }, manager, { resources }] = await Promise.all([
+    import('../client/client.js'), import('../client/https.js'), import('../controllers/manager.js'), import('../client/resources.js'),
   ]);
   // In-memory connections to this process's API server (loopback): HTTP without TLS or sockets.
   const client = new Client(new HttpsTransport({ connect: () => api.connectLoopback(), userAgent: 'skiff-server' }));
@@ -108,7 +108,10 @@ async function startApiClients(api: ApiServer, options: ClusterOptions, logger: 
   let nodes: { stop(): Promise<void> } | undefined;
   if (simulatedNodes > 0) {
     const { startSimulatedNodes } = await import('../node/simulated/nodes.js');
-    nodes = await startSimulatedNodes({ client, count: simulatedNodes, onError: (err) => logger.warn({ err: String(err) }, 'simulated nodes') });
+    nodes = await startSimulatedNodes({
+      client, count: simulatedNodes, podsInformer: ctx.informers.for(resources.pods),
+      onError: (err) => logger.warn({ err: String(err) }, 'simulated nodes'),
+    });
     logger.info({ nodes: simulatedNodes }, `${simulatedNodes} simulated node(s) registered`);
   }
   return {

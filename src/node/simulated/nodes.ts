@@ -13,6 +13,7 @@ import type { KObject } from '../../api/types.js';
 import type { Client, ResourceClient } from '../../client/client.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../../client/errors.js';
 import { realClock, type Clock } from '../../client/clock.js';
+import type { Informer } from '../../client/informer.js';
 import { startSimulatedPods } from './pods.js';
 
 export interface Taint {
@@ -36,6 +37,8 @@ export interface SimulatedNodesOptions {
   concurrency?: number;
   /** How long run-to-completion pods run before they succeed (see pods.ts); default 5 s. */
   completeAfterMs?: number;
+  /** Share this pods informer (see pods.ts). */
+  podsInformer?: Informer;
   clock?: Clock;
   onError?(err: unknown): void;
 }
@@ -75,7 +78,7 @@ export async function startSimulatedNodes(o: SimulatedNodesOptions): Promise<Sim
   });
 
   const owned = new Set(names);
-  const podSide = startSimulatedPods({ client: o.client, ownsNode: (n) => owned.has(n), completeAfterMs: o.completeAfterMs, clock, onError: o.onError });
+  const podSide = startSimulatedPods({ client: o.client, ownsNode: (n) => owned.has(n), completeAfterMs: o.completeAfterMs, clock, podsInformer: o.podsInformer, onError: o.onError });
 
   const stopping = new AbortController();
   const waiters: Array<() => void> = [];

@@ -19,6 +19,8 @@ export interface SimulatedPodsOptions {
   ownsNode(name: string): boolean;
   /** How long a run-to-completion pod runs; default 5 s. */
   completeAfterMs?: number;
+  /** A pods informer to share (in `skiff server`, the controllers' one) instead of watching on its own. */
+  podsInformer?: Informer;
   clock?: Clock;
   onError?(err: unknown): void;
 }
@@ -38,7 +40,7 @@ export function startSimulatedPods(o: SimulatedPodsOptions): { informer: Informe
   const clock = o.clock ?? realClock;
   const completeAfterMs = o.completeAfterMs ?? 5_000;
   const pods = o.client.resource({ group: '', version: 'v1', plural: 'pods', namespaced: true });
-  const informer = new Informer(pods, { onError: o.onError });
+  const informer = o.podsInformer ?? new Informer(pods, { onError: o.onError });
 
   const reconcile = async (key: string) => {
     const [namespace, name] = key.split('/') as [string, string];
@@ -71,17 +73,19 @@ export function startSimulatedPods(o: SimulatedPodsOptions): { informer: Informe
     return undefined;
   };
 
-  const queue = new WorkQueue({ reconcile, onError: (_key, err) => o.onError?.(err) });
+  // Many kubelets at once: pods on different nodes are reported concurrently.
+  const queue = new WorkQueue({ reconcile, workers: 16, clock, onError: (_key, err) => o.onError?.(err) });
   const enqueue = (pod: KObject) => {
     const node = (pod.spec as PodSpec | undefined)?.nodeName;
     if (node && o.ownsNode(node)) queue.add(objectKey(pod));
   };
-  informer.addHandler({ add: enqueue, update: (_old, pod) => enqueue(pod) });
-  informer.start();
+  const handle = informer.addHandler({ add: enqueue, update: (_old, pod) => enqueue(pod) });
+  if (!o.podsInformer) informer.start();
   return {
     informer,
     stop() {
-      informer.stop();
+      handle.remove();
+      if (!o.podsInformer) informer.stop();
       queue.stop();
     },
   };
