@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { startCluster } from './cluster.js';
 import { UsageError } from './main.js';
+import { selectControllers } from '../controllers/manager.js';
 
 export const SERVER_USAGE = `Usage: skiff server [flags]
 
@@ -19,6 +20,10 @@ Flags:
   --write-kubeconfig PATH      Also write the admin kubeconfig here
   --simulated-nodes N          Register N simulated nodes (nothing runs on them; default 0)
   --disable-scheduler          Do not run the scheduler (pods stay Pending unless bound otherwise)
+  --controllers LIST           Controllers to run: '*' all (default), a name to add, '-name' to leave
+                               one out, '' none (then run them with 'skiff controller-manager')
+  --disable-agent              Run no local node agent: a control plane whose only nodes are
+                               simulated or join later (k3s's flag; the local agent is to come)
   --log-level LEVEL            debug, info (default), warn, error
 `;
 
@@ -31,6 +36,8 @@ export interface ServerFlags {
   logLevel: string;
   simulatedNodes: number;
   scheduler: boolean;
+  controllers: string[];
+  disableAgent: boolean;
 }
 
 export function parseServerFlags(argv: string[]): ServerFlags {
@@ -49,6 +56,8 @@ export function parseServerFlags(argv: string[]): ServerFlags {
         'log-level': { type: 'string' },
         'simulated-nodes': { type: 'string' },
         'disable-scheduler': { type: 'boolean' },
+        controllers: { type: 'string' },
+        'disable-agent': { type: 'boolean' },
       },
     }));
   } catch (err) {
@@ -62,6 +71,12 @@ export function parseServerFlags(argv: string[]): ServerFlags {
   const bindAddress = values['bind-address'] ?? '127.0.0.1';
   const simText = values['simulated-nodes'] ?? '0';
   if (!/^\d+$/.test(simText) || Number(simText) > 100_000) throw new UsageError(`invalid --simulated-nodes "${simText}": must be a number from 0 to 100000`);
+  const controllers = (values.controllers ?? '*').split(',').map((c) => c.trim()).filter(Boolean);
+  try {
+    selectControllers(controllers);
+  } catch (err) {
+    throw new UsageError(`invalid --controllers: ${(err as Error).message}`);
+  }
   return {
     dataDir: resolve(values['data-dir'] ?? join(homedir(), '.skiff')),
     port,
@@ -71,6 +86,8 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     logLevel,
     simulatedNodes: Number(simText),
     scheduler: !values['disable-scheduler'],
+    controllers,
+    disableAgent: values['disable-agent'] === true,
   };
 }
 

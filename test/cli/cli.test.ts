@@ -184,4 +184,40 @@ describe('skiff CLI', () => {
     if (sim) assert.equal(await sim.exited, 0, sim.output());
     assert.equal(await server.exited, 0, server.output());
   });
+
+  it('rejects unknown controllers with one line and exit code 2', () => {
+    for (const command of ['server', 'controller-manager']) {
+      const r = skiffSync([command, '--controllers', 'replicaset,bogus']);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr.trim(), /^skiff: invalid --controllers: unknown controller "bogus" \(known: replicaset, /);
+    }
+  });
+
+  it('controller-manager runs the controllers of a server started without them, leader-elected', async () => {
+    const dataDir = tempDir();
+    const port = await freePort();
+    const server = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'server', '--data-dir', dataDir, '--https-listen-port', String(port), '--controllers', '', '--disable-agent'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let cm: ReturnType<typeof spawn> | undefined;
+    let out = '';
+    try {
+      server.stdout.on('data', (d) => { out += d; });
+      const deadline = Date.now() + 30_000;
+      while (!out.includes('Skiff is running') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const kubeconfig = join(dataDir, 'kubeconfig.yaml');
+      const kubectl = (...args: string[]) => spawnSync('kubectl', ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8', timeout: 30_000 });
+      assert.equal(kubectl('create', 'namespace', 'team').status, 0);
+      // No controllers in the server: the namespace gets no default ServiceAccount.
+      assert.equal(kubectl('get', 'serviceaccount', 'default', '-n', 'team').status, 1);
+      cm = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'controller-manager', '--kubeconfig', kubeconfig, '--controllers', 'serviceaccount'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let sa = kubectl('get', 'serviceaccount', 'default', '-n', 'team');
+      for (const until = Date.now() + 30_000; sa.status !== 0 && Date.now() < until; sa = kubectl('get', 'serviceaccount', 'default', '-n', 'team')) await new Promise((r) => setTimeout(r, 200));
+      assert.equal(sa.status, 0, sa.stderr);
+      const lease = kubectl('get', 'lease', 'kube-controller-manager', '-n', 'kube-system', '-o', 'jsonpath={.spec.holderIdentity}');
+      assert.equal(lease.status, 0, lease.stderr);
+      assert.ok(lease.stdout.length > 0);
+    } finally {
+      cm?.kill('SIGTERM');
+      server.kill('SIGTERM');
+    }
+  });
 });
