@@ -20,6 +20,10 @@ export interface ClusterOptions {
   controllers?: string[];
   /** Run the scheduler (default); false with `--disable-scheduler`. */
   scheduler?: boolean;
+  /** `--node-monitor-grace-period` (default 40 s). */
+  nodeMonitorGracePeriodMs?: number;
+  /** `--default-not-ready-toleration-seconds` / `--default-unreachable-toleration-seconds` (300 s each). */
+  defaultTolerationSeconds?: { notReadySeconds?: number; unreachableSeconds?: number };
 }
 
 export interface Cluster {
@@ -59,6 +63,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       tokens: readTokenFile(credentials.paths.tokensFile),
       bindAddress: options.bindAddress,
       port: options.port,
+      defaultTolerationSeconds: options.defaultTolerationSeconds,
     });
   } catch (err) {
     await store.close();
@@ -101,7 +106,7 @@ async function startApiClients(api: ApiServer, options: ClusterOptions, logger: 
   ]);
   // In-memory connections to this process's API server (loopback): HTTP without TLS or sockets.
   const client = new Client(new HttpsTransport({ connect: () => api.connectLoopback(), userAgent: 'skiff-server' }));
-  const ctx = manager.createControllerContext({ client, onError: (component, err) => logger.warn({ err: String(err) }, component) });
+  const ctx = manager.createControllerContext({ client, settings: { nodeMonitorGracePeriodMs: options.nodeMonitorGracePeriodMs }, onError: (component, err) => logger.warn({ err: String(err) }, component) });
   const controllers = await manager.startControllers(ctx, manager.selectControllers(options.controllers));
   const scheduler = options.scheduler === false ? undefined : (await import('../scheduler/index.js')).startScheduler(ctx);
   const simulatedNodes = options.simulatedNodes ?? 0;

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { UsageError } from './main.js';
+import { parseDurationFlag } from './durations.js';
 
 export const CONTROLLER_MANAGER_USAGE = `Usage: skiff controller-manager [flags]
 
@@ -20,6 +21,8 @@ Flags:
   --context NAME           A context of the kubeconfig other than the current one
   --controllers LIST       Comma-separated: '*' for all (default), a name to add, '-name' to leave one out
   --leader-elect BOOL      Take part in leader election (default true)
+  --node-monitor-grace-period D
+                           How long a node may stay silent before it is NotReady (default 40s)
   --log-level LEVEL        debug, info (default), warn, error
 `;
 
@@ -32,7 +35,7 @@ export async function runControllerManager(argv: string[]): Promise<number | und
       args: argv, strict: true, allowPositionals: false,
       options: {
         kubeconfig: { type: 'string' }, context: { type: 'string' }, controllers: { type: 'string' },
-        'leader-elect': { type: 'string' }, 'log-level': { type: 'string' },
+        'leader-elect': { type: 'string' }, 'log-level': { type: 'string' }, 'node-monitor-grace-period': { type: 'string' },
       },
     }));
   } catch (err) {
@@ -42,6 +45,7 @@ export async function runControllerManager(argv: string[]): Promise<number | und
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new UsageError(`invalid --log-level "${logLevel}": use debug, info, warn or error`);
   const leaderElect = values['leader-elect'] ?? 'true';
   if (leaderElect !== 'true' && leaderElect !== 'false') throw new UsageError(`invalid --leader-elect "${leaderElect}": use true or false`);
+  const nodeMonitorGracePeriodMs = parseDurationFlag('node-monitor-grace-period', values['node-monitor-grace-period'] ?? '40s');
   const kubeconfig = resolve(values.kubeconfig ?? process.env.KUBECONFIG?.split(':')[0] ?? join(homedir(), '.skiff', 'kubeconfig.yaml'));
 
   const [{ loadKubeconfig }, { Client }, { HttpsTransport }, manager, { runElected }] = await Promise.all([
@@ -58,7 +62,7 @@ export async function runControllerManager(argv: string[]): Promise<number | und
   const loaded = await loadKubeconfig(kubeconfig, { context: values.context });
   const client = new Client(new HttpsTransport({ ...loaded.transport, userAgent: 'skiff-controller-manager' }));
   const start = async () => {
-    const ctx = manager.createControllerContext({ client, host: hostname(), onError: (component, err) => logger.warn({ err: String(err) }, component) });
+    const ctx = manager.createControllerContext({ client, host: hostname(), settings: { nodeMonitorGracePeriodMs }, onError: (component, err) => logger.warn({ err: String(err) }, component) });
     const running = await manager.startControllers(ctx, names);
     logger.info({ controllers: names }, `running ${names.length} controller(s) against ${loaded.transport.server}`);
     return running;

@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { startCluster } from './cluster.js';
 import { UsageError } from './main.js';
 import { selectControllers } from '../controllers/manager.js';
+import { parseDurationFlag, parseSecondsFlag } from './durations.js';
 
 export const SERVER_USAGE = `Usage: skiff server [flags]
 
@@ -22,6 +23,12 @@ Flags:
   --disable-scheduler          Do not run the scheduler (pods stay Pending unless bound otherwise)
   --controllers LIST           Controllers to run: '*' all (default), a name to add, '-name' to leave
                                one out, '' none (then run them with 'skiff controller-manager')
+  --node-monitor-grace-period D
+                               How long a node may stay silent before it is NotReady (default 40s)
+  --default-not-ready-toleration-seconds N
+  --default-unreachable-toleration-seconds N
+                               How long pods stay on a not-ready / unreachable node before
+                               eviction, unless they say otherwise (default 300)
   --disable-agent              Run no local node agent: a control plane whose only nodes are
                                simulated or join later (k3s's flag; the local agent is to come)
   --log-level LEVEL            debug, info (default), warn, error
@@ -38,6 +45,8 @@ export interface ServerFlags {
   scheduler: boolean;
   controllers: string[];
   disableAgent: boolean;
+  nodeMonitorGracePeriodMs: number;
+  defaultTolerationSeconds: { notReadySeconds: number; unreachableSeconds: number };
 }
 
 export function parseServerFlags(argv: string[]): ServerFlags {
@@ -58,6 +67,9 @@ export function parseServerFlags(argv: string[]): ServerFlags {
         'disable-scheduler': { type: 'boolean' },
         controllers: { type: 'string' },
         'disable-agent': { type: 'boolean' },
+        'node-monitor-grace-period': { type: 'string' },
+        'default-not-ready-toleration-seconds': { type: 'string' },
+        'default-unreachable-toleration-seconds': { type: 'string' },
       },
     }));
   } catch (err) {
@@ -88,6 +100,11 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     scheduler: !values['disable-scheduler'],
     controllers,
     disableAgent: values['disable-agent'] === true,
+    nodeMonitorGracePeriodMs: parseDurationFlag('node-monitor-grace-period', values['node-monitor-grace-period'] ?? '40s'),
+    defaultTolerationSeconds: {
+      notReadySeconds: parseSecondsFlag('default-not-ready-toleration-seconds', values['default-not-ready-toleration-seconds'] ?? '300'),
+      unreachableSeconds: parseSecondsFlag('default-unreachable-toleration-seconds', values['default-unreachable-toleration-seconds'] ?? '300'),
+    },
   };
 }
 

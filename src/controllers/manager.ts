@@ -8,7 +8,7 @@
  */
 import type { Client } from '../client/client.js';
 import { realClock, type Clock } from '../client/clock.js';
-import type { Controller, ControllerContext } from './runtime/context.js';
+import type { Controller, ControllerContext, ControllerSettings } from './runtime/context.js';
 import { EventRecorder } from './runtime/events.js';
 import { SharedInformers } from './runtime/informers.js';
 
@@ -26,7 +26,10 @@ export const CONTROLLERS: Record<string, () => Promise<ControllerStarter>> = {
   'ttl-after-finished': async () => (await import('./ttlafterfinished/controller.js')).startTtlAfterFinishedController,
   garbagecollector: async () => (await import('./garbagecollector/controller.js')).startGarbageCollector,
   disruption: async () => (await import('./disruption/controller.js')).startDisruptionController,
-  nodelifecycle: async () => (await import('./nodelifecycle/controller.js')).startNodeLifecycleController,
+  nodelifecycle: async () => {
+    const { startNodeLifecycleController } = await import('./nodelifecycle/controller.js');
+    return (ctx) => startNodeLifecycleController(ctx, { nodeMonitorGracePeriodMs: ctx.settings.nodeMonitorGracePeriodMs });
+  },
   resourcequota: async () => (await import('./resourcequota/controller.js')).startResourceQuotaController,
   serviceaccount: async () => (await import('./serviceaccount/controller.js')).startServiceAccountController,
 };
@@ -36,6 +39,7 @@ export interface ContextOptions {
   clock?: Clock;
   /** Reported as the events' `source.host`. */
   host?: string;
+  settings?: ControllerSettings;
   onError?(component: string, err: unknown): void;
 }
 
@@ -45,6 +49,7 @@ export function createControllerContext(o: ContextOptions): ControllerContext {
   const clock = o.clock ?? realClock;
   return {
     client: o.client,
+    settings: o.settings ?? {},
     clock,
     informers: new SharedInformers(o.client, (err) => onError('informer', err)),
     events(component) {

@@ -8,8 +8,15 @@ import type { Clock } from '../../client/clock.js';
 import type { EventRecorder } from './events.js';
 import type { SharedInformers } from './informers.js';
 
+/** Tunables named after kube-controller-manager's flags, set by `skiff server` / `skiff controller-manager`. */
+export interface ControllerSettings {
+  /** `--node-monitor-grace-period`: how long a node may stay silent before it is Unknown (default 40 s). */
+  nodeMonitorGracePeriodMs?: number;
+}
+
 export interface ControllerContext {
   client: Client;
+  settings: ControllerSettings;
   informers: SharedInformers;
   clock: Clock;
   /** Events as `kube-controller-manager` / `default-scheduler` etc. (`events.for(component)`). */
