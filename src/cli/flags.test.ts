@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDurationFlag } from './durations.js';
+import { parsePairs, parseTaints } from './node-specs.js';
 import { UsageError } from './main.js';
 import { parseServerFlags } from './server.js';
 
@@ -22,5 +23,14 @@ describe('server flags', () => {
     assert.equal(parseDurationFlag('x', '500ms'), 500);
     assert.throws(() => parseServerFlags(['--node-monitor-grace-period', '40']), (err: Error) => err instanceof UsageError && err.message === 'invalid --node-monitor-grace-period "40": use a duration such as 40s, 5m or 1m30s');
     assert.throws(() => parseServerFlags(['--default-not-ready-toleration-seconds=-1']), /invalid --default-not-ready-toleration-seconds "-1": must be a whole number of seconds/);
+  });
+
+  it('reads node capacity, labels and taints as kubectl writes them', () => {
+    assert.deepEqual(parsePairs('capacity', 'cpu=8, memory=32Gi'), { cpu: '8', memory: '32Gi' });
+    assert.deepEqual(parseTaints('dedicated=gpu:NoSchedule,maintenance:NoExecute'), [
+      { key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }, { key: 'maintenance', effect: 'NoExecute' },
+    ]);
+    assert.throws(() => parseTaints('dedicated=gpu'), /invalid --taints "dedicated=gpu": use key\[=value\]:Effect/);
+    assert.throws(() => parsePairs('labels', 'justakey'), /invalid --labels "justakey": use key=value/);
   });
 });

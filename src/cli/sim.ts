@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { UsageError } from './main.js';
+import { parsePairs, parseTaints } from './node-specs.js';
 
 export const SIM_USAGE = `Usage: skiff sim [flags]
 
@@ -17,6 +18,9 @@ Flags:
   --context NAME           A context of the kubeconfig other than the current one
   --nodes N                How many nodes (default 1)
   --name-prefix PREFIX     Node names are PREFIX0, PREFIX1, … (default sim-node-)
+  --capacity LIST          Per node, e.g. cpu=8,memory=32Gi,pods=110 (default cpu=32,memory=256Gi,pods=110)
+  --labels LIST            Extra node labels, e.g. topology.kubernetes.io/zone=a,disk=ssd
+  --taints LIST            Node taints, e.g. dedicated=gpu:NoSchedule,maintenance:NoExecute
   --log-level LEVEL        debug, info (default), warn, error
 `;
 
@@ -28,6 +32,7 @@ export async function runSim(argv: string[]): Promise<number | undefined> {
       options: {
         kubeconfig: { type: 'string' }, context: { type: 'string' }, nodes: { type: 'string' },
         'name-prefix': { type: 'string' }, 'log-level': { type: 'string' },
+        capacity: { type: 'string' }, labels: { type: 'string' }, taints: { type: 'string' },
       },
     }));
   } catch (err) {
@@ -37,6 +42,9 @@ export async function runSim(argv: string[]): Promise<number | undefined> {
   if (!/^\d+$/.test(nodesText) || Number(nodesText) < 1 || Number(nodesText) > 100_000) throw new UsageError(`invalid --nodes "${nodesText}": must be a number from 1 to 100000`);
   const logLevel = values['log-level'] ?? 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new UsageError(`invalid --log-level "${logLevel}": use debug, info, warn or error`);
+  const capacity = values.capacity === undefined ? undefined : parsePairs('capacity', values.capacity);
+  const labels = values.labels === undefined ? undefined : parsePairs('labels', values.labels);
+  const taints = values.taints === undefined ? undefined : parseTaints(values.taints);
   const kubeconfig = resolve(values.kubeconfig ?? process.env.KUBECONFIG?.split(':')[0] ?? join(homedir(), '.skiff', 'kubeconfig.yaml'));
 
   const [{ loadKubeconfig }, { Client }, { HttpsTransport }, { startSimulatedNodes }] = await Promise.all([
@@ -46,7 +54,7 @@ export async function runSim(argv: string[]): Promise<number | undefined> {
   const loaded = await loadKubeconfig(kubeconfig, { context: values.context });
   const client = new Client(new HttpsTransport({ ...loaded.transport, userAgent: 'skiff-sim' }));
   const nodes = await startSimulatedNodes({
-    client, count: Number(nodesText), namePrefix: values['name-prefix'],
+    client, count: Number(nodesText), namePrefix: values['name-prefix'], capacity, labels, taints,
     onError: (err) => logger.warn({ err: String(err) }, 'lease renewal failed'),
   });
   logger.info({ server: loaded.transport.server, nodes: nodes.names.length }, `${nodes.names.length} simulated node(s) registered with ${loaded.transport.server}`);

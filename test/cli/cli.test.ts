@@ -171,12 +171,17 @@ describe('skiff CLI', () => {
     try {
       await server.ready;
       const kubeconfig = join(dataDir, 'kubeconfig.yaml');
-      sim = started(['sim', '--kubeconfig', kubeconfig, '--nodes', '1', '--name-prefix', 'extra-'], /1 simulated node\(s\) registered/);
+      sim = started(['sim', '--kubeconfig', kubeconfig, '--nodes', '1', '--name-prefix', 'extra-', '--capacity', 'cpu=4,memory=8Gi', '--labels', 'disk=ssd', '--taints', 'dedicated=gpu:NoSchedule'], /1 simulated node\(s\) registered/);
       await sim.ready;
       const nodes = spawnSync('kubectl', ['--kubeconfig', kubeconfig, 'get', 'nodes', '--no-headers'], { encoding: 'utf8', timeout: 30_000 });
       assert.equal(nodes.status, 0, nodes.stderr);
       const lines = nodes.stdout.trim().split('\n').map((l) => l.split(/\s+/).slice(0, 2).join(' ')).sort();
       assert.deepEqual(lines, ['extra-0 Ready', 'sim-node-0 Ready', 'sim-node-1 Ready']);
+      const extra = JSON.parse(spawnSync('kubectl', ['--kubeconfig', kubeconfig, 'get', 'node', 'extra-0', '-o', 'json'], { encoding: 'utf8', timeout: 30_000 }).stdout);
+      assert.equal(extra.status.capacity.cpu, '4');
+      assert.equal(extra.status.capacity.memory, '8Gi');
+      assert.equal(extra.metadata.labels.disk, 'ssd');
+      assert.deepEqual(extra.spec.taints, [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }]);
     } finally {
       sim?.child.kill('SIGTERM');
       server.child.kill('SIGTERM');
