@@ -65,4 +65,17 @@ describe('WorkQueue', () => {
     assert.equal(calls, 3);
     queue.stop();
   });
+
+  it('folds a burst of batched adds for one key into one reconcile', async () => {
+    const seen: string[] = [];
+    const queue = new WorkQueue({ reconcile: async (key) => { seen.push(key); } });
+    for (let i = 0; i < 20; i++) queue.addBatched('rs', 20);
+    queue.addBatched('other', 20);
+    assert.deepEqual(seen, []);
+    while (seen.length < 2) await new Promise((r) => setTimeout(r, 5));
+    await queue.idle();
+    assert.deepEqual(seen.sort(), ['other', 'rs']);
+    queue.stop();
+  });
 });
+

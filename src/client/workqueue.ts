@@ -29,6 +29,7 @@ export class WorkQueue {
   private readonly dirty = new Set<string>();
   private readonly failures = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly batching = new Set<string>();
   private readonly waits = new AbortController();
   private readonly clock: Clock;
   private running = 0;
@@ -58,6 +59,19 @@ export class WorkQueue {
     if (this.stopped) return;
     if (ms <= 0) return this.add(key);
     void this.clock.sleep(ms, this.waits.signal).then(() => this.add(key));
+  }
+
+  /**
+   * Adds `key` after a short real-time window in which further calls for it are folded
+   * into this one (upstream's batch periods, e.g. the Job controller's): a burst of pod
+   * status changes costs its owner one sync and one status write, not one per change.
+   */
+  addBatched(key: string, windowMs: number): void {
+    if (this.stopped || this.batching.has(key)) return;
+    this.batching.add(key);
+    const timer = setTimeout(() => { this.timers.delete(timer); this.batching.delete(key); this.add(key); }, windowMs);
+    timer.unref?.();
+    this.timers.add(timer);
   }
 
   /** Keys waiting (not counting those being reconciled). */

@@ -27,6 +27,8 @@ import { checkPausedConditions, isScalingEvent, syncScaleOnly, syncStatusOnly } 
 
 /** Upstream's --concurrent-deployment-syncs default. */
 const WORKERS = 5;
+/** How long a ReplicaSet's status changes wait to be folded together before a sync. */
+const STATUS_BATCH_MS = 100;
 
 export function startDeploymentController(ctx: ControllerContext): Controller {
   const deployments = ctx.informers.for<Deployment>(resources.deployments);
@@ -115,7 +117,10 @@ export function startDeploymentController(ctx: ControllerContext): Controller {
           for (const d of matching(cur)) enqueue(d);
         }
         const owner = ownerOf(cur);
-        if (owner) enqueue(owner);
+        if (!owner) return;
+        // Status-only changes (pods becoming ready, one by one) are folded into one sync.
+        if (old.metadata.generation === cur.metadata.generation) queue.addBatched(objectKey(owner), STATUS_BATCH_MS);
+        else enqueue(owner);
       },
       delete: (rs) => { const owner = ownerOf(rs); if (owner) enqueue(owner); },
     });

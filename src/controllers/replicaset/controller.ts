@@ -26,6 +26,9 @@ import { wakeups } from './wakeups.js';
 /** Upstream's --concurrent-replicaset-syncs / --concurrent-rc-syncs default. */
 const WORKERS = 5;
 
+/** How long status-only pod changes wait to be folded together before a sync. */
+const STATUS_BATCH_MS = 100;
+
 export function startReplicaSetController(ctx: ControllerContext): Controller {
   return startReplicaController(ctx, replicaSetKind);
 }
@@ -107,8 +110,9 @@ export function startReplicaController(ctx: ControllerContext, kind: ReplicaKind
       if (previous) enqueue(previous);
     }
     if (curRef) {
+      // A status change of an owned pod only moves the set's status: fold a burst into one sync.
       const set = resolve(cur.metadata.namespace!, curRef);
-      if (set) enqueue(set);
+      if (set) queue.addBatched(objectKey(set), STATUS_BATCH_MS);
       return;
     }
     if (labelsChanged || refChanged) for (const set of matchingSets(cur)) enqueue(set);
