@@ -22,7 +22,8 @@ import { Client } from '../../src/client/client.js';
 import { HttpsTransport } from '../../src/client/https.js';
 import { Informer } from '../../src/client/informer.js';
 import { resources } from '../../src/client/resources.js';
-import { cpuMs, ensureBuilt, onCleanup, rssBytes, startSkiff, targetFor, type Started } from '../api/processes.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpuMs, ensureBuilt, onCleanup, ROOT, rssBytes, startSkiff, targetFor, type Started } from '../api/processes.js';
 import { fmtBytes, fmtInt, fmtMs, median, percentile } from '../api/stats.js';
 
 export const SCHEDULER_BENCH_USAGE = `Usage: npm run bench -- scheduler [flags]
@@ -33,6 +34,8 @@ export const SCHEDULER_BENCH_USAGE = `Usage: npm run bench -- scheduler [flags]
   --runs K           repetitions; medians are reported (default 3)
   --timeout S        give up on a run after S seconds (default 600)
   --profile DIR      write the server's CPU profiles (node --cpu-prof) to DIR
+  --split            run the controllers and scheduler (skiff controller-manager --scheduler) and
+                     the simulated nodes (skiff sim) as their own processes, as upstream deploys them
 `;
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -48,13 +51,24 @@ interface RunResult {
 }
 
 let profileDir: string | undefined;
+let split = false;
 
 async function withServer<T>(nodes: number, fn: (server: Started, client: Client) => Promise<T>): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), 'skiff-bench-sched-'));
   const unregister = onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
   const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  const server = await startSkiff({ dataDir, nodeArgs, serverArgs: ['--simulated-nodes', String(nodes), '--log-level', 'warn'] });
+  const serverArgs = split ? ['--controllers', '', '--disable-scheduler', '--log-level', 'warn'] : ['--simulated-nodes', String(nodes), '--log-level', 'warn'];
+  const server = await startSkiff({ dataDir, nodeArgs, serverArgs });
   const target = targetFor(dataDir, server.port);
+  const helpers: ChildProcess[] = [];
+  if (split) {
+    const kubeconfig = join(dataDir, 'kubeconfig.yaml');
+    const cli = join(ROOT, 'bin/skiff.cjs');
+    for (const args of [['controller-manager', '--scheduler'], ['sim', '--nodes', String(nodes)]]) {
+      helpers.push(spawn(process.execPath, [cli, ...args, '--kubeconfig', kubeconfig, '--log-level', 'warn'], { stdio: 'ignore' }));
+    }
+  }
+  const unregisterHelpers = onCleanup(() => { for (const h of helpers) h.kill('SIGKILL'); });
   const client = new Client(new HttpsTransport({ server: target.origin, ca: target.ca, cert: target.cert, key: target.key, userAgent: 'bench-scheduler' }));
   try {
     // Registration runs after /readyz: wait until every node is there.
@@ -67,6 +81,8 @@ async function withServer<T>(nodes: number, fn: (server: Started, client: Client
     return await fn(server, client);
   } finally {
     client.close();
+    for (const h of helpers) h.kill('SIGTERM');
+    unregisterHelpers();
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
     unregister();
@@ -166,8 +182,9 @@ async function measureBaseline(nodes: number, total: number): Promise<number> {
 }
 
 export async function runSchedulerBench(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { nodes: { type: 'string' }, deployments: { type: 'string' }, replicas: { type: 'string' }, runs: { type: 'string' }, timeout: { type: 'string' }, profile: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { nodes: { type: 'string' }, deployments: { type: 'string' }, replicas: { type: 'string' }, runs: { type: 'string' }, timeout: { type: 'string' }, profile: { type: 'string' }, split: { type: 'boolean' } } });
   profileDir = values.profile;
+  split = values.split === true;
   const nodes = Number(values.nodes ?? 1000);
   const deployments = Number(values.deployments ?? 100);
   const replicas = Number(values.replicas ?? 100);

@@ -20,6 +20,7 @@ Flags:
   --kubeconfig PATH        The cluster (default $KUBECONFIG, else ~/.skiff/kubeconfig.yaml)
   --context NAME           A context of the kubeconfig other than the current one
   --controllers LIST       Comma-separated: '*' for all (default), a name to add, '-name' to leave one out
+  --scheduler              Also run the scheduler (in the same leadership term)
   --leader-elect BOOL      Take part in leader election (default true)
   --node-monitor-grace-period D
                            How long a node may stay silent before it is NotReady (default 40s)
@@ -34,7 +35,7 @@ export async function runControllerManager(argv: string[]): Promise<number | und
     ({ values } = parseArgs({
       args: argv, strict: true, allowPositionals: false,
       options: {
-        kubeconfig: { type: 'string' }, context: { type: 'string' }, controllers: { type: 'string' },
+        kubeconfig: { type: 'string' }, context: { type: 'string' }, controllers: { type: 'string' }, scheduler: { type: 'boolean' },
         'leader-elect': { type: 'string' }, 'log-level': { type: 'string' }, 'node-monitor-grace-period': { type: 'string' },
       },
     }));
@@ -64,8 +65,9 @@ export async function runControllerManager(argv: string[]): Promise<number | und
   const start = async () => {
     const ctx = manager.createControllerContext({ client, host: hostname(), settings: { nodeMonitorGracePeriodMs }, onError: (component, err) => logger.warn({ err: String(err) }, component) });
     const running = await manager.startControllers(ctx, names);
-    logger.info({ controllers: names }, `running ${names.length} controller(s) against ${loaded.transport.server}`);
-    return running;
+    const scheduler = values.scheduler ? (await import('../scheduler/index.js')).startScheduler(ctx) : undefined;
+    logger.info({ controllers: names, scheduler: Boolean(scheduler) }, `running ${names.length} controller(s)${scheduler ? ' and the scheduler' : ''} against ${loaded.transport.server}`);
+    return { async stop() { await scheduler?.stop(); await running.stop(); } };
   };
   let stopper: { stop(): Promise<void> };
   if (leaderElect === 'true') {
