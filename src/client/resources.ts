@@ -31,5 +31,3 @@ export const resources = {
   poddisruptionbudgets: of('policy', 'v1', 'poddisruptionbudgets'),
   priorityclasses: of('scheduling.k8s.io', 'v1', 'priorityclasses', false),
 } as const satisfies Record<string, ResourceRef>;
-
-export type ResourceName = keyof typeof resources;

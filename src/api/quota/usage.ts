@@ -15,13 +15,13 @@ const ONE = 1_000_000_000n;
 const COMPUTE = ['cpu', 'memory', 'ephemeral-storage'];
 
 /** The object-count names a kind is known by: `count/pods`, and the legacy `pods`, `services`, … */
-export function countNames(group: string, plural: string): string[] {
+function countNames(group: string, plural: string): string[] {
   const names = [group ? `count/${plural}.${group}` : `count/${plural}`];
   if (!group && ['pods', 'services', 'replicationcontrollers', 'resourcequotas', 'secrets', 'configmaps', 'persistentvolumeclaims'].includes(plural)) names.push(plural);
   return names;
 }
 
-export function isTerminalPod(pod: Pod): boolean {
+function isTerminalPod(pod: Pod): boolean {
   const phase = pod.status?.phase;
   return phase === 'Succeeded' || phase === 'Failed';
 }

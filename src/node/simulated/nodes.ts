@@ -14,13 +14,11 @@ import type { Client, ResourceClient } from '../../client/client.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../../client/errors.js';
 import { realClock, type Clock } from '../../client/clock.js';
 import type { Informer } from '../../client/informer.js';
+import { resources } from '../../client/resources.js';
+import type { Pod, Taint } from '../../api/objects/index.js';
 import { startSimulatedPods } from './pods.js';
 
-export interface Taint {
-  key: string;
-  value?: string;
-  effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
-}
+export type { Taint } from '../../api/objects/index.js';
 
 export interface SimulatedNodesOptions {
   client: Client;
@@ -38,7 +36,7 @@ export interface SimulatedNodesOptions {
   /** How long run-to-completion pods run before they succeed (see pods.ts); default 5 s. */
   completeAfterMs?: number;
   /** Share this pods informer (see pods.ts). */
-  podsInformer?: Informer;
+  podsInformer?: Informer<Pod>;
   clock?: Clock;
   onError?(err: unknown): void;
 }
@@ -57,8 +55,8 @@ const DEFAULT_CAPACITY = { cpu: '32', memory: '256Gi', pods: '110', 'ephemeral-s
 
 export async function startSimulatedNodes(o: SimulatedNodesOptions): Promise<SimulatedNodes> {
   const clock = o.clock ?? realClock;
-  const nodes = o.client.resource({ group: '', version: 'v1', plural: 'nodes', namespaced: false });
-  const leases = o.client.resource({ group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespaced: true });
+  const nodes = o.client.resource(resources.nodes);
+  const leases = o.client.resource(resources.leases);
   const names = Array.from({ length: o.count }, (_, i) => `${o.namePrefix ?? 'sim-node-'}${i}`);
   const leaseSeconds = o.leaseDurationSeconds ?? 40;
   /** The last lease object seen per node: renewals update it in place at its resourceVersion. */

@@ -6,7 +6,9 @@
  * have stopped. Level-based: each reconcile looks at the pod as the informer has it now.
  */
 import { metaTime } from '../../api/time.js';
-import type { KObject } from '../../api/types.js';
+import type { Container, Pod } from '../../api/objects/index.js';
+import { podQOSClass } from '../../api/defaults/pod.js';
+import { resources } from '../../client/resources.js';
 import type { Client } from '../../client/client.js';
 import { isConflict, isNotFound } from '../../client/errors.js';
 import { Informer, objectKey } from '../../client/informer.js';
@@ -20,47 +22,36 @@ export interface SimulatedPodsOptions {
   /** How long a run-to-completion pod runs; default 5 s. */
   completeAfterMs?: number;
   /** A pods informer to share (in `skiff server`, the controllers' one) instead of watching on its own. */
-  podsInformer?: Informer;
+  podsInformer?: Informer<Pod>;
   clock?: Clock;
   onError?(err: unknown): void;
 }
 
-interface ContainerSpec {
-  name: string;
-  image?: string;
-}
-
-interface PodSpec {
-  nodeName?: string;
-  restartPolicy?: string;
-  containers?: ContainerSpec[];
-}
-
-export function startSimulatedPods(o: SimulatedPodsOptions): { informer: Informer; stop(): void } {
+export function startSimulatedPods(o: SimulatedPodsOptions): { informer: Informer<Pod>; stop(): void } {
   const clock = o.clock ?? realClock;
   const completeAfterMs = o.completeAfterMs ?? 5_000;
-  const pods = o.client.resource({ group: '', version: 'v1', plural: 'pods', namespaced: true });
+  const pods = o.client.resource<Pod>(resources.pods);
   const informer = o.podsInformer ?? new Informer(pods, { onError: o.onError });
 
   const reconcile = async (key: string) => {
     const [namespace, name] = key.split('/') as [string, string];
     const pod = informer.get(name, namespace);
-    const spec = (pod?.spec ?? {}) as PodSpec;
-    if (!pod || !spec.nodeName || !o.ownsNode(spec.nodeName)) return;
+    const spec = pod?.spec;
+    if (!pod || !spec?.nodeName || !o.ownsNode(spec.nodeName)) return;
     try {
       if (pod.metadata?.deletionTimestamp) {
         // Containers "stopped": confirm the deletion, as the kubelet does with a zero grace period.
         await pods.delete(name, namespace, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
         return;
       }
-      const phase = (pod.status as { phase?: string } | undefined)?.phase;
+      const phase = pod.status?.phase;
       const now = clock.now();
       if (!phase || phase === 'Pending') {
         await pods.updateStatus({ ...pod, status: runningStatus(pod, now) });
         return;
       }
       if (phase === 'Running' && (spec.restartPolicy === 'Never' || spec.restartPolicy === 'OnFailure')) {
-        const started = Date.parse((pod.status as { startTime?: string }).startTime ?? '') || now.getTime();
+        const started = Date.parse(pod.status?.startTime ?? '') || now.getTime();
         const due = started + completeAfterMs - now.getTime();
         if (due > 0) return { requeueAfterMs: due };
         await pods.updateStatus({ ...pod, status: succeededStatus(pod, now) });
@@ -75,8 +66,8 @@ export function startSimulatedPods(o: SimulatedPodsOptions): { informer: Informe
 
   // Many kubelets at once: pods on different nodes are reported concurrently.
   const queue = new WorkQueue({ reconcile, workers: 16, clock, onError: (_key, err) => o.onError?.(err) });
-  const enqueue = (pod: KObject) => {
-    const node = (pod.spec as PodSpec | undefined)?.nodeName;
+  const enqueue = (pod: Pod) => {
+    const node = pod.spec?.nodeName;
     if (node && o.ownsNode(node)) queue.add(objectKey(pod));
   };
   const handle = informer.addHandler({ add: enqueue, update: (_old, pod) => enqueue(pod) });
@@ -91,8 +82,8 @@ export function startSimulatedPods(o: SimulatedPodsOptions): { informer: Informe
   };
 }
 
-function containersOf(pod: KObject): ContainerSpec[] {
-  return ((pod.spec as PodSpec | undefined)?.containers ?? []).filter((c) => c && typeof c.name === 'string');
+function containersOf(pod: Pod): Container[] {
+  return (pod.spec?.containers ?? []).filter((c) => c && typeof c.name === 'string');
 }
 
 function conditions(ready: boolean, at: string, reason?: string): Array<Record<string, unknown>> {
@@ -100,17 +91,17 @@ function conditions(ready: boolean, at: string, reason?: string): Array<Record<s
   return [c('PodReadyToStartContainers', true), c('Initialized', true), c('Ready', ready), c('ContainersReady', ready), c('PodScheduled', true)];
 }
 
-function base(pod: KObject, now: Date): Record<string, unknown> {
-  const previous = (pod.status ?? {}) as { startTime?: string };
+function base(pod: Pod, now: Date): Record<string, unknown> {
   return {
     hostIP: '127.0.0.1', hostIPs: [{ ip: '127.0.0.1' }], podIP: '127.0.0.1', podIPs: [{ ip: '127.0.0.1' }],
-    startTime: previous.startTime ?? metaTime(now),
-    qosClass: 'BestEffort',
+    startTime: pod.status?.startTime ?? metaTime(now),
+    // The class the API server computed at creation; a kubelet reports it unchanged.
+    qosClass: pod.status?.qosClass ?? podQOSClass(pod.spec as never),
   };
 }
 
 /** The status a kubelet reports for a pod whose containers all run and are ready. */
-export function runningStatus(pod: KObject, now: Date): Record<string, unknown> {
+export function runningStatus(pod: Pod, now: Date): Record<string, unknown> {
   const at = metaTime(now);
   return {
     ...base(pod, now), phase: 'Running', conditions: conditions(true, at),
@@ -122,9 +113,9 @@ export function runningStatus(pod: KObject, now: Date): Record<string, unknown> 
 }
 
 /** The status of a pod whose containers all exited 0. */
-export function succeededStatus(pod: KObject, now: Date): Record<string, unknown> {
+export function succeededStatus(pod: Pod, now: Date): Record<string, unknown> {
   const at = metaTime(now);
-  const startedAt = (pod.status as { startTime?: string }).startTime ?? at;
+  const startedAt = pod.status?.startTime ?? at;
   return {
     ...base(pod, now), phase: 'Succeeded', conditions: conditions(false, at, 'PodCompleted'),
     containerStatuses: containersOf(pod).map((c) => ({
