@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { UsageError } from './main.js';
+import { stopOnSignals } from './signals.js';
 import { parseDurationFlag } from './durations.js';
 
 export const CONTROLLER_MANAGER_USAGE = `Usage: skiff controller-manager [flags]
@@ -81,11 +82,6 @@ export async function runControllerManager(argv: string[]): Promise<number | und
   } else {
     stopper = await start();
   }
-  const shutdown = (signal: string): void => {
-    logger.info({ signal }, 'stopping');
-    void stopper.stop().then(() => { client.close(); process.exit(0); });
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  stopOnSignals(logger, async () => { await stopper.stop(); client.close(); });
   return undefined;
 }

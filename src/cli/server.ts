@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { startCluster } from './cluster.js';
 import { UsageError } from './main.js';
+import { stopOnSignals } from './signals.js';
 import { selectControllers } from '../controllers/manager.js';
 import { parseDurationFlag, parseSecondsFlag } from './durations.js';
 
@@ -126,11 +127,6 @@ export async function runServer(argv: string[]): Promise<number | undefined> {
   const cluster = await startCluster({ ...flags, logger });
   // bin/skiff.cjs saves its V8 code cache after this: the run has compiled what start-up needs.
   process.emit('skiff:started' as never);
-  const shutdown = (signal: string): void => {
-    logger.info({ signal }, 'shutting down');
-    void cluster.stop().then(() => process.exit(0));
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  stopOnSignals(logger, () => cluster.stop());
   return undefined;
 }

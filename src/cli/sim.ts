@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { UsageError } from './main.js';
+import { stopOnSignals } from './signals.js';
 import { parsePairs, parseTaints } from './node-specs.js';
 
 export const SIM_USAGE = `Usage: skiff sim [flags]
@@ -58,11 +59,6 @@ export async function runSim(argv: string[]): Promise<number | undefined> {
     onError: (err) => logger.warn({ err: String(err) }, 'lease renewal failed'),
   });
   logger.info({ server: loaded.transport.server, nodes: nodes.names.length }, `${nodes.names.length} simulated node(s) registered with ${loaded.transport.server}`);
-  const shutdown = (signal: string): void => {
-    logger.info({ signal }, 'stopping');
-    void nodes.stop().then(() => { client.close(); process.exit(0); });
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  stopOnSignals(logger, async () => { await nodes.stop(); client.close(); });
   return undefined;
 }
