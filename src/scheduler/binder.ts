@@ -6,13 +6,15 @@
 import type { Pod } from '../api/objects/index.js';
 import type { Client } from '../client/client.js';
 import { ApiError } from '../client/errors.js';
+import { resources } from '../client/resources.js';
 import { metaTime } from '../api/time.js';
 
 export async function bindPod(client: Client, pod: Pod, nodeName: string): Promise<void> {
   const { name, namespace, uid } = pod.metadata;
+  // A POST to a subresource, which ResourceClient.create does not make.
   const res = await client.transport.request({
     method: 'POST',
-    path: `/api/v1/namespaces/${encodeURIComponent(namespace ?? 'default')}/pods/${encodeURIComponent(name ?? '')}/binding`,
+    path: client.resource(resources.pods).path(namespace ?? 'default', name ?? '', 'binding'),
     body: { apiVersion: 'v1', kind: 'Binding', metadata: { name, namespace, ...(uid ? { uid } : {}) }, target: { apiVersion: 'v1', kind: 'Node', name: nodeName } },
   });
   if (res.status < 200 || res.status >= 300) throw ApiError.fromStatus(res.status, res.body);
@@ -46,11 +48,5 @@ export async function patchFailureStatus(client: Client, pod: Pod, f: FailureSta
   if (f.nominatedNodeName !== undefined) status.nominatedNodeName = f.nominatedNodeName || null;
   // The resourceVersion makes it conditional: a pod bound or changed since we looked is left alone.
   const { name, namespace, uid, resourceVersion } = pod.metadata;
-  const res = await client.transport.request({
-    method: 'PATCH',
-    path: `/api/v1/namespaces/${encodeURIComponent(namespace ?? 'default')}/pods/${encodeURIComponent(name ?? '')}/status`,
-    contentType: 'application/strategic-merge-patch+json',
-    body: { metadata: { uid, resourceVersion }, status },
-  });
-  if (res.status < 200 || res.status >= 300) throw ApiError.fromStatus(res.status, res.body);
+  await client.resource<Pod>(resources.pods).patch(name ?? '', namespace ?? 'default', 'strategic', { metadata: { uid, resourceVersion }, status }, { subresource: 'status' });
 }

@@ -6,6 +6,7 @@
  * event arrives; a failed binding "forgets" it again.
  */
 import type { Node, Pod, Taint } from '../api/objects/index.js';
+import { deepEqual } from '../apiserver/patch/json.js';
 import { nodeResources, type Amounts, type NodeResources } from './resources.js';
 import { isTerminal, newPodInfo, podKey, type PodInfo } from './types.js';
 
@@ -24,7 +25,7 @@ export class NodeInfo {
   readonly podsWithRequiredAntiAffinity = new Set<PodInfo>();
   /** `ip/protocol/port` → pods using it. */
   readonly usedPorts = new Map<string, number>();
-  /** Bumped on every change. */
+  /** Bumped whenever what `memoised` counts may change: the node's pods, or one of them starting to terminate. */
   generation = 0;
   /** Memoised counts of pods matching a selector (keyed by the caller), valid while `generation` holds. */
   private readonly memo = new Map<string, { generation: number; value: number }>();
@@ -50,7 +51,6 @@ export class NodeInfo {
     this.taints = node.spec?.taints ?? [];
     this.unschedulable = node.spec?.unschedulable === true;
     this.allocatable = nodeResources(node.status?.allocatable);
-    this.generation++;
   }
 
   addPod(info: PodInfo): void {
@@ -127,7 +127,8 @@ export class SchedulerCache {
     if (!info) return;
     this.nodeListCache = undefined;
     // Pods still bound to a deleted node keep their place until they go (upstream keeps a ghost node).
-    if (info.pods.size) { info.node = undefined; info.generation++; } else this.nodes.delete(name);
+    if (info.pods.size) info.node = undefined;
+    else this.nodes.delete(name);
   }
 
   isAssumed(key: string): boolean {
@@ -167,8 +168,9 @@ export class SchedulerCache {
     const node = state && !state.assumed && state.node === nodeName ? this.nodes.get(nodeName) : undefined;
     const current = node?.pods.get(key);
     if (current && old && current.pod.metadata.uid === pod.metadata.uid && sameSchedulingFacts(old, pod)) {
+      // Spreading skips terminating pods; other status changes (Running, ...) leave its counts valid.
+      if (current.pod.metadata.deletionTimestamp !== pod.metadata.deletionTimestamp) node!.generation++;
       current.pod = pod;
-      node!.generation++; // e.g. a deletionTimestamp: spreading skips terminating pods
       return;
     }
     this.place(newPodInfo(pod), nodeName, false);
@@ -205,5 +207,5 @@ export class SchedulerCache {
 
 /** Spec and labels unchanged: nothing the cache counts can differ. */
 function sameSchedulingFacts(a: Pod, b: Pod): boolean {
-  return JSON.stringify(a.metadata.labels ?? {}) === JSON.stringify(b.metadata.labels ?? {}) && JSON.stringify(a.spec) === JSON.stringify(b.spec);
+  return deepEqual(a.metadata.labels ?? {}, b.metadata.labels ?? {}) && deepEqual(a.spec, b.spec);
 }

@@ -9,6 +9,7 @@
  */
 import type { Node, Pod, PodDisruptionBudget } from '../api/objects/index.js';
 import type { KObject } from '../api/types.js';
+import { deepEqual } from '../apiserver/patch/json.js';
 import { resources } from '../client/resources.js';
 import type { Controller, ControllerContext } from '../controllers/runtime/context.js';
 import { SchedulerCache } from './cache.js';
@@ -65,7 +66,10 @@ export function startScheduler(ctx: ControllerContext, options: SchedulerOptions
   };
   const cluster: ClusterView = {
     cache,
-    namespaceLabels: (name) => namespaces.get(name)?.metadata?.labels ?? (namespaces.get(name) ? {} : undefined),
+    namespaceLabels: (name) => {
+      const ns = namespaces.get(name);
+      return ns ? ns.metadata?.labels ?? {} : undefined;
+    },
     defaultSelector: (pod) => defaultSelector(pod, owners),
   };
   const framework = new Framework(options.plugins ?? defaultPlugins(), cluster, options.random, options.percentageOfNodesToScore);
@@ -200,14 +204,15 @@ export function startScheduler(ctx: ControllerContext, options: SchedulerOptions
 }
 
 function sameLabels(a: KObject, b: KObject): boolean {
-  return JSON.stringify(a.metadata?.labels ?? {}) === JSON.stringify(b.metadata?.labels ?? {});
+  return deepEqual(a.metadata?.labels ?? {}, b.metadata?.labels ?? {});
 }
 
 /** Whether a node update can change where pods fit (not heartbeats). */
 function nodeSchedulingChanged(old: Node, node: Node): boolean {
-  const facts = (n: Node) => JSON.stringify([
-    n.status?.allocatable, n.metadata.labels, n.spec?.taints, n.spec?.unschedulable,
-    (n.status?.conditions ?? []).map((c) => `${c.type}=${c.status}`),
-  ]);
-  return facts(old) !== facts(node);
+  const conditions = (n: Node) => (n.status?.conditions ?? []).map((c) => `${c.type}=${c.status}`);
+  return (old.spec?.unschedulable ?? false) !== (node.spec?.unschedulable ?? false)
+    || !deepEqual(old.status?.allocatable, node.status?.allocatable)
+    || !deepEqual(old.metadata.labels, node.metadata.labels)
+    || !deepEqual(old.spec?.taints, node.spec?.taints)
+    || !deepEqual(conditions(old), conditions(node));
 }

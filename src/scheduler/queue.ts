@@ -13,6 +13,7 @@
  * Heap entries are invalidated lazily: moving a pod bumps its `seq`.
  */
 import type { Pod } from '../api/objects/index.js';
+import { deepEqual } from '../apiserver/patch/json.js';
 import { Heap } from './heap.js';
 import { newPodInfo, podKey, type PodInfo } from './types.js';
 
@@ -220,5 +221,5 @@ export class SchedulingQueue {
 /** Whether an update to a pending pod could change where it fits (anything but status and bookkeeping). */
 function schedulingRelevantChange(old: Pod, pod: Pod): boolean {
   if (old === pod) return false;
-  return JSON.stringify(old.spec) !== JSON.stringify(pod.spec) || JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(pod.metadata.labels ?? {});
+  return !deepEqual(old.spec, pod.spec) || !deepEqual(old.metadata.labels ?? {}, pod.metadata.labels ?? {});
 }

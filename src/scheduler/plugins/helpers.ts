@@ -18,6 +18,9 @@ export function tolerated(tolerations: Toleration[] | undefined, taint: Taint): 
   return false;
 }
 
+/** The effects that keep pods off a node (TaintToleration's filter, spreading's nodeTaintsPolicy: Honor). */
+export const isHardEffect = (e: Taint['effect']): boolean => e === 'NoSchedule' || e === 'NoExecute';
+
 /** The first taint with one of `effects` that no toleration tolerates (upstream's FindMatchingUntoleratedTaint). */
 export function firstUntoleratedTaint(taints: Taint[], tolerations: Toleration[] | undefined, effects: (e: Taint['effect']) => boolean): Taint | undefined {
   for (const taint of taints) if (effects(taint.effect) && !tolerated(tolerations, taint)) return taint;

@@ -99,10 +99,9 @@ export const interPodAffinity: Plugin = {
       if (value !== undefined && s.anti.get(pair(t.topologyKey, value))) return unschedulable(NAME, ERR_ANTI_AFFINITY);
     }
     if (s.existingAnti.size) {
-      for (const k of s.existingAnti.keys()) {
-        const [key, value] = k.split('\u0000') as [string, string];
-        if (node.labels[key] === value) return unschedulable(NAME, ERR_EXISTING_ANTI_AFFINITY);
-      }
+      // The node's labels, not every counted pair: an anti-affine workload counts one pair per node it runs on (as upstream).
+      const labels = node.labels;
+      for (const key in labels) if (s.existingAnti.has(pair(key, labels[key]!))) return unschedulable(NAME, ERR_EXISTING_ANTI_AFFINITY);
     }
     return undefined;
   },

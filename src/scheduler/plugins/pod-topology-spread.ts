@@ -24,6 +24,8 @@ interface FilterState {
   counts: Array<Map<string, number>>;
   /** Per constraint: the smallest count, recomputed when counts change (undefined = stale). */
   minimum: Array<number | undefined>;
+  /** Per constraint: 1 if the pod matches its own selector (it adds itself to the domain it lands in). */
+  self: number[];
 }
 
 function minimumOf(s: FilterState, i: number): number {
@@ -63,7 +65,11 @@ export const podTopologySpread: Plugin = {
     const pod = cycle.pod.pod;
     const { constraints } = spreadConstraints(pod, 'DoNotSchedule', cycle.cluster);
     if (!constraints.length) return 'skip';
-    const s: FilterState = { constraints, counts: constraints.map(() => new Map()), minimum: constraints.map(() => undefined) };
+    const labels = pod.metadata.labels;
+    const s: FilterState = {
+      constraints, counts: constraints.map(() => new Map()), minimum: constraints.map(() => undefined),
+      self: constraints.map((c) => (c.selector.matches(labels) ? 1 : 0)),
+    };
     const namespace = pod.metadata.namespace ?? 'default';
     for (const node of cycle.cluster.cache.nodeList()) {
       if (!nodeHasAllKeys(node, constraints)) continue;
@@ -78,13 +84,11 @@ export const podTopologySpread: Plugin = {
   },
   filter(cycle, node) {
     const s = cycle.state.get(NAME) as FilterState;
-    const labels = cycle.pod.pod.metadata.labels;
     for (let i = 0; i < s.constraints.length; i++) {
       const c = s.constraints[i]!;
       const value = node.labels[c.topologyKey];
       if (value === undefined) return unresolvable(NAME, ERR_MISSING_LABEL);
-      const self = c.selector.matches(labels) ? 1 : 0;
-      const skew = (s.counts[i]!.get(value) ?? 0) + self - minimumOf(s, i);
+      const skew = (s.counts[i]!.get(value) ?? 0) + s.self[i]! - minimumOf(s, i);
       if (skew > c.maxSkew) return unschedulable(NAME, ERR_CONSTRAINTS);
     }
     return undefined;

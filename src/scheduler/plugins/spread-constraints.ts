@@ -10,7 +10,7 @@ import { selectorOf, type LabelSelector, type Requirement } from '../../apiserve
 import type { NodeInfo } from '../cache.js';
 import type { ClusterView } from '../cluster-view.js';
 import { selectorOrNothing } from './affinity-terms.js';
-import { firstUntoleratedTaint } from './helpers.js';
+import { firstUntoleratedTaint, isHardEffect } from './helpers.js';
 import { matchesRequiredNodeAffinity } from './node-affinity.js';
 
 export const HOSTNAME = 'kubernetes.io/hostname';
@@ -85,7 +85,7 @@ export function nodeHasAllKeys(node: NodeInfo, constraints: SpreadConstraint[]):
 /** Upstream's matchNodeInclusionPolicies. */
 export function nodeIncluded(c: SpreadConstraint, pod: Pod, node: NodeInfo): boolean {
   if (c.honorNodeAffinity && !matchesRequiredNodeAffinity(pod, node)) return false;
-  if (c.honorTaints && firstUntoleratedTaint(node.taints, pod.spec?.tolerations, (e) => e === 'NoSchedule' || e === 'NoExecute')) return false;
+  if (c.honorTaints && firstUntoleratedTaint(node.taints, pod.spec?.tolerations, isHardEffect)) return false;
   return true;
 }
 

@@ -6,7 +6,7 @@
 import type { Toleration } from '../../api/objects/index.js';
 import { defaultNormalize, type Plugin } from '../framework.js';
 import { unresolvable } from '../types.js';
-import { firstUntoleratedTaint, tolerated } from './helpers.js';
+import { firstUntoleratedTaint, isHardEffect, tolerated } from './helpers.js';
 
 const NAME = 'TaintToleration';
 
@@ -15,7 +15,7 @@ export const taintToleration: Plugin = {
   weight: 3,
   filter(cycle, node) {
     if (!node.taints.length) return undefined;
-    const taint = firstUntoleratedTaint(node.taints, cycle.pod.pod.spec?.tolerations, (e) => e === 'NoSchedule' || e === 'NoExecute');
+    const taint = firstUntoleratedTaint(node.taints, cycle.pod.pod.spec?.tolerations, isHardEffect);
     return taint ? unresolvable(NAME, `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`) : undefined;
   },
   preScore(cycle) {
