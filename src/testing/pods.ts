@@ -4,6 +4,8 @@
  */
 import type { Pod } from '../api/objects/index.js';
 import type { Client } from '../client/client.js';
+import type { Clock } from '../client/clock.js';
+import type { Informer } from '../client/informer.js';
 import { resources } from '../client/resources.js';
 import { runningStatus, succeededStatus } from '../node/simulated/pods.js';
 import { metaTime } from '../api/time.js';
@@ -24,4 +26,19 @@ export async function reportPod(client: Client, pod: Pod, outcome: 'Running' | '
     };
   }
   return pods.updateStatus({ ...pod, status } as Pod);
+}
+
+/**
+ * From now on, reports every pending pod `filter` accepts Running and Ready (at the
+ * clock's time) as it appears or changes; returns a stop function. A pod deleted or
+ * changed meanwhile is simply not reported.
+ */
+export function autoReadyPods(client: Client, pods: Informer<Pod>, clock: Clock, filter: (pod: Pod) => boolean = () => true): () => void {
+  const report = (pod: Pod) => {
+    if (pod.status?.phase === 'Pending' && !pod.metadata.deletionTimestamp && filter(pod)) {
+      reportPod(client, pod, 'Running', clock.now()).catch(() => undefined);
+    }
+  };
+  const handle = pods.addHandler({ add: report, update: (_old, pod) => report(pod) });
+  return () => handle.remove();
 }

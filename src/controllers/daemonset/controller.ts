@@ -14,11 +14,11 @@ import { objectKey } from '../../client/informer.js';
 import { resources } from '../../client/resources.js';
 import { WorkQueue, type ReconcileResult } from '../../client/workqueue.js';
 import { POD_REVISION_LABEL, RevisionHistory } from '../history/index.js';
-import { claimDependents } from '../runtime/adoption.js';
-import { ownersToSync } from '../runtime/owners.js';
+import { claimDependents, freshOwnerCheck } from '../runtime/adoption.js';
+import { dependentHandlers } from '../runtime/owners.js';
 import type { Controller, ControllerContext } from '../runtime/context.js';
 import { PendingWrites } from '../runtime/pending-writes.js';
-import { controllerOf, controllerRef } from '../runtime/pods.js';
+import { controllerRef } from '../runtime/pods.js';
 import { FailedPodBackoff } from './backoff.js';
 import { COMPONENT, type DaemonContext, type SyncState } from './context.js';
 import { nodeShouldRunDaemonPod } from './eligibility.js';
@@ -60,11 +60,12 @@ export function startDaemonSetController(ctx: ControllerContext): Controller {
     if (ds.metadata.deletionTimestamp) return;
     dc.backoff.gc();
     const selector = labelSelectorFromObject(selectorSpec);
+    const canAdopt = freshOwnerCheck(dc.daemonSets, ds);
     const pods = await claimDependents(claimCandidates(podCache, ds), {
-      owner: ds, ownerRef: controllerRef(ds, 'apps/v1', 'DaemonSet'), resource: dc.pods, fieldManager: COMPONENT,
+      owner: ds, ownerRef: controllerRef(ds, 'apps/v1', 'DaemonSet'), resource: dc.pods, fieldManager: COMPONENT, canAdopt,
       matches: (pod) => selector.matches(pod.metadata.labels),
     });
-    const revisions = await dc.history.claim(ds, (labels) => selector.matches(labels));
+    const revisions = await dc.history.claim(ds, (labels) => selector.matches(labels), canAdopt);
     const { current, old, collisionCount } = await constructHistory(dc, ds, revisions, pods);
     const state: SyncState = { ds, key, nodes: nodeCache.list(), podsByNode: podsByNode(pods), hash: current.metadata.labels?.[POD_REVISION_LABEL] ?? '' };
 
@@ -93,7 +94,8 @@ export function startDaemonSetController(ctx: ControllerContext): Controller {
 
   const queue = new WorkQueue({ reconcile, clock: ctx.clock, workers: 4, onError: (_key, err) => ctx.onError(COMPONENT, err) });
   const enqueue = (ds: DaemonSet) => queue.add(objectKey(ds));
-  const enqueueOwnerOf = (obj: Pod | ControllerRevision) => { for (const owner of ownersToSync(obj, 'DaemonSet', dsCache)) enqueue(owner); };
+  /** The set controlling a pod or revision, or for an orphan every set that may adopt it. */
+  const owned = dependentHandlers('DaemonSet', dsCache, enqueue);
   /** Sets whose placement on `node` differs between two states of it (or for a new node: that should run there). */
   const enqueueForNode = (before: Node | undefined, after: Node) => {
     for (const ds of dsCache.list()) {
@@ -105,15 +107,8 @@ export function startDaemonSetController(ctx: ControllerContext): Controller {
 
   const synced = Promise.all([dsCache.waitForSync(), podCache.waitForSync(), nodeCache.waitForSync(), revisionCache.waitForSync()]).then(() => {
     dsCache.addHandler({ add: enqueue, update: (_old, ds) => enqueue(ds), delete: (ds) => queue.add(objectKey(ds)) });
-    podCache.addHandler({
-      add: enqueueOwnerOf,
-      update: (old, pod) => {
-        enqueueOwnerOf(pod);
-        if (controllerOf(old)?.uid !== controllerOf(pod)?.uid) enqueueOwnerOf(old);
-      },
-      delete: enqueueOwnerOf,
-    });
-    revisionCache.addHandler({ add: enqueueOwnerOf, update: (_old, r) => enqueueOwnerOf(r), delete: enqueueOwnerOf });
+    podCache.addHandler(owned);
+    revisionCache.addHandler(owned);
     nodeCache.addHandler({
       add: (node) => enqueueForNode(undefined, node),
       update: (old, node) => enqueueForNode(old, node),

@@ -11,7 +11,7 @@
 import type { DaemonSet, Node, NodeSelectorRequirement, NodeSelectorTerm, PodSpec, Taint, Toleration } from '../../api/objects/index.js';
 
 /** The tolerations every daemon pod carries, so node problems do not evict it. */
-export function daemonTolerations(spec: Pick<PodSpec, 'hostNetwork'>): Toleration[] {
+function daemonTolerations(spec: Pick<PodSpec, 'hostNetwork'>): Toleration[] {
   const exists = (key: string, effect: 'NoSchedule' | 'NoExecute'): Toleration => ({ key, operator: 'Exists', effect });
   return [
     exists('node.kubernetes.io/not-ready', 'NoExecute'),
@@ -47,7 +47,7 @@ export function tolerates(t: Toleration, taint: Taint): boolean {
   return (t.operator ?? 'Equal') === 'Equal' && (t.value ?? '') === (taint.value ?? '');
 }
 
-export function untoleratedTaint(taints: Taint[], tolerations: Toleration[], effects: Array<Taint['effect']>): Taint | undefined {
+function untoleratedTaint(taints: Taint[], tolerations: Toleration[], effects: Array<Taint['effect']>): Taint | undefined {
   return taints.find((taint) => effects.includes(taint.effect) && !tolerations.some((t) => tolerates(t, taint)));
 }
 

@@ -12,6 +12,7 @@ import { requeueAfter, type DaemonContext, type SyncState } from './context.js';
 import { nodeShouldRunDaemonPod } from './eligibility.js';
 import { byAge, daemonPodTemplate, isPodUpdated, podForNode } from './pods.js';
 import { surgeCount } from './strategy.js';
+import { slowStartBatch } from '../runtime/slow-start.js';
 
 const BURST_REPLICAS = 250;
 
@@ -86,11 +87,8 @@ export async function syncNodes(dc: DaemonContext, state: SyncState, remove: Pod
   const errors: unknown[] = [];
   const template = daemonPodTemplate(ds, state.hash);
   const nodes = create.slice(0, BURST_REPLICAS);
-  for (let next = 0, batch = 1; next < nodes.length; next += batch, batch *= 2) {
-    const results = await Promise.allSettled(nodes.slice(next, next + batch).map((node) => createPod(dc, state, podForNode(ds, template, node))));
-    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed.length) { errors.push(...failed.map((f) => f.reason)); break; }
-  }
+  const created = await slowStartBatch(nodes.length, 1, (i) => createPod(dc, state, podForNode(ds, template, nodes[i]!)));
+  errors.push(...created.errors ?? []);
   const deletions = [...remove.slice(0, BURST_REPLICAS).map((pod) => ({ pod, force: false })), ...orphaned.map((pod) => ({ pod, force: true }))];
   const results = await Promise.allSettled(deletions.map(({ pod, force }) => deletePod(dc, state, pod, force)));
   for (const r of results) if (r.status === 'rejected') errors.push(r.reason);

@@ -6,7 +6,7 @@ import type { ControllerRevision, DaemonSet, Event, Node, Pod, Taint } from '../
 import type { Informer } from '../../client/informer.js';
 import { resources } from '../../client/resources.js';
 import { startControllerTestBed, waitFor, type ControllerTestBed } from '../../testing/controllers.js';
-import { reportPod } from '../../testing/pods.js';
+import { autoReadyPods } from '../../testing/pods.js';
 import { targetNode } from './pods.js';
 
 export interface DsBed extends ControllerTestBed {
@@ -41,15 +41,7 @@ export async function startDsBed(name: string, options: { scheduler?: boolean } 
       await waitFor(ds.nodes, (n) => n.metadata.uid === created.metadata.uid, `node ${nodeName} in the cache`);
       return created;
     },
-    autoReady(filter = () => true) {
-      const report = (pod: Pod) => {
-        if (pod.status?.phase === 'Pending' && !pod.metadata.deletionTimestamp && filter(pod)) {
-          reportPod(bed.env.client, pod, 'Running', bed.clock.now()).catch(() => undefined);
-        }
-      };
-      const handle = ds.pods.addHandler({ add: report, update: (_old, pod) => report(pod) });
-      return () => handle.remove();
-    },
+    autoReady: (filter) => autoReadyPods(bed.env.client, ds.pods, bed.clock, filter),
     dsWhen(dsName, predicate, what) {
       return waitFor(ds.daemonSets, (d) => d.metadata.name === dsName && predicate(d), `daemonset ${dsName}: ${what}`);
     },

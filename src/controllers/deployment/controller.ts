@@ -10,7 +10,6 @@
  * strategy takes one step.
  */
 import type { Deployment, Pod, ReplicaSet } from '../../api/objects/index.js';
-import { labelSelectorFromObject } from '../../apiserver/selectors/labels.js';
 import { isConflict } from '../../client/errors.js';
 import { objectKey } from '../../client/informer.js';
 import { resources } from '../../client/resources.js';
@@ -18,6 +17,7 @@ import { WorkQueue } from '../../client/workqueue.js';
 import type { Controller, ControllerContext } from '../runtime/context.js';
 import { controllerOf } from '../runtime/pods.js';
 import { indexByControllerUid, indexOrphans } from '../runtime/indexes.js';
+import { dependentHandlers, resolveOwner } from '../runtime/owners.js';
 import { wakeups } from '../replicaset/wakeups.js';
 import { COMPONENT, RetrySync, saveDeployment, startRun, type DeploymentDeps } from './context.js';
 import { rolloutRecreate } from './recreate.js';
@@ -86,50 +86,30 @@ export function startDeploymentController(ctx: ControllerContext): Controller {
   const wakeUp = wakeups(() => queue, ctx.clock);
   const enqueue = (d: Deployment) => queue.add(objectKey(d));
 
-  const ownerOf = (rs: ReplicaSet, ref = controllerOf(rs)): Deployment | undefined => {
-    if (!ref || ref.kind !== 'Deployment') return undefined;
-    const d = deployments.get(ref.name, rs.metadata.namespace);
-    return d?.metadata.uid === ref.uid ? d : undefined;
-  };
-  /** Deployments an orphaned ReplicaSet matches, which may adopt it. */
-  const matching = (rs: ReplicaSet): Deployment[] => deployments.list(rs.metadata.namespace).filter((d) => {
-    const sel = d.spec.selector ?? {};
-    if (!Object.keys(sel.matchLabels ?? {}).length && !(sel.matchExpressions ?? []).length) return false;
-    return labelSelectorFromObject(sel).matches(rs.metadata.labels ?? {});
-  });
-  const rsChanged = (rs: ReplicaSet) => {
-    const owner = ownerOf(rs);
-    if (owner) return enqueue(owner);
-    if (!controllerOf(rs)) for (const d of matching(rs)) enqueue(d);
-  };
+  /** The Deployment controlling a ReplicaSet, or for an orphan every Deployment that may adopt it. */
+  const owned = dependentHandlers('Deployment', deployments, enqueue);
 
   const synced = Promise.all([deployments.waitForSync(), replicaSets.waitForSync(), pods.waitForSync()]).then(() => {
     deployments.addHandler({ add: enqueue, update: (_old, cur) => enqueue(cur), delete: enqueue });
     replicaSets.addHandler({
-      add: rsChanged,
+      add: owned.add,
       update: (old, cur) => {
-        const oldRef = controllerOf(old);
-        if (JSON.stringify(oldRef) !== JSON.stringify(controllerOf(cur))) {
-          const previous = ownerOf(old, oldRef);
-          if (previous) enqueue(previous);
-          if (!controllerOf(cur)) for (const d of matching(cur)) enqueue(d);
-        } else if (!controllerOf(cur) && JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(cur.metadata.labels ?? {})) {
-          for (const d of matching(cur)) enqueue(d);
+        const ref = controllerOf(cur);
+        if (ref && ref.uid === controllerOf(old)?.uid && old.metadata.generation === cur.metadata.generation) {
+          // Status-only changes of an owned set (pods becoming ready, one by one) are folded into one sync.
+          const owner = resolveOwner(cur, 'Deployment', deployments, ref);
+          if (owner) queue.addBatched(objectKey(owner), STATUS_BATCH_MS);
+          return;
         }
-        const owner = ownerOf(cur);
-        if (!owner) return;
-        // Status-only changes (pods becoming ready, one by one) are folded into one sync.
-        if (old.metadata.generation === cur.metadata.generation) queue.addBatched(objectKey(owner), STATUS_BATCH_MS);
-        else enqueue(owner);
+        owned.update!(old, cur);
       },
-      delete: (rs) => { const owner = ownerOf(rs); if (owner) enqueue(owner); },
+      delete: owned.delete,
     });
     // Recreate waits for the old pods to be gone: their deletion is what lets it continue.
     pods.addHandler({
       delete: (pod) => {
-        const ref = controllerOf(pod);
-        const rs = ref?.kind === 'ReplicaSet' ? replicaSets.get(ref.name, pod.metadata.namespace) : undefined;
-        const owner = rs && rs.metadata.uid === ref!.uid ? ownerOf(rs) : undefined;
+        const rs = resolveOwner(pod, 'ReplicaSet', replicaSets);
+        const owner = rs && resolveOwner(rs, 'Deployment', deployments);
         if (owner?.spec.strategy?.type === 'Recreate') enqueue(owner);
       },
     });

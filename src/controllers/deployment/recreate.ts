@@ -9,7 +9,7 @@ import { scaleReplicaSetAndRecordEvent, type Run } from './context.js';
 import { syncRolloutStatus } from './progress.js';
 import { getAllReplicaSetsAndSyncRevision } from './replicasets.js';
 import { cleanupDeployment } from './sync.js';
-import { BY_CONTROLLER_UID } from '../runtime/indexes.js';
+import { controlledBy } from '../runtime/indexes.js';
 import { actualReplicaCount, desiredReplicas, filterActive } from './rollout-math.js';
 
 export async function rolloutRecreate(run: Run, rsList: ReplicaSet[]): Promise<void> {
@@ -30,7 +30,7 @@ export async function rolloutRecreate(run: Run, rsList: ReplicaSet[]): Promise<v
 function oldPodsRunning(run: Run, newRS: ReplicaSet | undefined, oldRSs: ReplicaSet[]): boolean {
   if (actualReplicaCount(oldRSs) > 0) return true;
   const pods = run.deps.podInformer;
-  return oldRSs.some((rs) => rs.metadata.uid !== newRS?.metadata.uid && pods.byIndex(BY_CONTROLLER_UID, rs.metadata.uid!).some(running));
+  return oldRSs.some((rs) => rs.metadata.uid !== newRS?.metadata.uid && controlledBy(pods, rs.metadata.uid!).some(running));
 }
 
 const running = (pod: Pod) => pod.status?.phase !== 'Failed' && pod.status?.phase !== 'Succeeded';

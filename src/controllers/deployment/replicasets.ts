@@ -7,13 +7,12 @@
  * A rollback (the template set back to an old one's) finds that old ReplicaSet again and
  * gives it the next revision.
  */
-import { orphansIn } from '../runtime/indexes.js';
+import { claimCandidates } from '../runtime/indexes.js';
 import type { Deployment, ReplicaSet } from '../../api/objects/index.js';
 import { labelSelectorFromObject } from '../../apiserver/selectors/labels.js';
 import { isAlreadyExists, isNotFound } from '../../client/errors.js';
 import { controllerOf, controllerRef } from '../runtime/pods.js';
-import { claimDependents, freshOwnerCheck } from '../replicaset/claim.js';
-import { BY_CONTROLLER_UID } from '../runtime/indexes.js';
+import { claimDependents, freshOwnerCheck } from '../runtime/adoption.js';
 import { isNamespaceTerminating } from '../replicaset/pod-control.js';
 import { setDeploymentRevision, setNewReplicaSetAnnotations } from './annotations.js';
 import { PROGRESSING, Reasons, getCondition, hasProgressDeadline, newCondition, setCondition } from './conditions.js';
@@ -26,16 +25,13 @@ export async function claimReplicaSets(run: Run): Promise<ReplicaSet[]> {
   const d = run.d;
   const { rsInformer, replicaSets, deployments } = run.deps;
   const selector = labelSelectorFromObject(d.spec.selector);
-  const owned = rsInformer.byIndex(BY_CONTROLLER_UID, d.metadata.uid!);
-  const orphans = d.metadata.deletionTimestamp ? [] : orphansIn(rsInformer, d.metadata.namespace!).filter((rs) => selector.matches(rs.metadata.labels ?? {}));
-  return claimDependents([...owned, ...orphans], {
-    ownerUid: d.metadata.uid!,
-    ownerDeleting: Boolean(d.metadata.deletionTimestamp),
+  return claimDependents(claimCandidates(rsInformer, d), {
+    owner: d,
     ownerRef: controllerRef(d, 'apps/v1', 'Deployment'),
-    selector,
-    dependents: replicaSets,
+    matches: (rs) => selector.matches(rs.metadata.labels),
+    resource: replicaSets,
     fieldManager: COMPONENT,
-    canAdopt: freshOwnerCheck(deployments, d.metadata.namespace!, d.metadata.name!, d.metadata.uid!),
+    canAdopt: freshOwnerCheck(deployments, d),
   });
 }
 

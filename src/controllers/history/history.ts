@@ -31,11 +31,14 @@ export class RevisionHistory {
     indexOrphans(cache);
   }
 
-  /** The owner's revisions, sorted by number; orphans its selector matches are adopted. */
-  async claim(owner: RevisionOwner, selects: (labels: Record<string, string> | undefined) => boolean): Promise<ControllerRevision[]> {
+  /**
+   * The owner's revisions, sorted by number; orphans its selector matches are adopted
+   * once `canAdopt` (a fresh read of the owner, see `freshOwnerCheck`) allows it.
+   */
+  async claim(owner: RevisionOwner, selects: (labels: Record<string, string> | undefined) => boolean, canAdopt: () => Promise<boolean>): Promise<ControllerRevision[]> {
     const owned = await claimDependents(claimCandidates(this.cache, owner), {
       owner, ownerRef: controllerRef(owner, this.kind.apiVersion, this.kind.kind),
-      matches: (rev) => selects(rev.metadata.labels), resource: this.revisions, fieldManager: this.fieldManager,
+      matches: (rev) => selects(rev.metadata.labels), resource: this.revisions, fieldManager: this.fieldManager, canAdopt,
     });
     return sortByRevision(owned);
   }

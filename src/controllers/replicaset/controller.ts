@@ -9,7 +9,6 @@
  */
 import type { Pod } from '../../api/objects/index.js';
 import type { KObject } from '../../api/types.js';
-import { labelSelectorFromObject } from '../../apiserver/selectors/labels.js';
 import { isConflict } from '../../client/errors.js';
 import { objectKey } from '../../client/informer.js';
 import { resources } from '../../client/resources.js';
@@ -18,6 +17,7 @@ import type { Controller, ControllerContext } from '../runtime/context.js';
 import { controllerOf } from '../runtime/pods.js';
 import { ControllerExpectations } from './expectations.js';
 import { indexByControllerUid, indexOrphans } from '../runtime/indexes.js';
+import { adoptersOf, resolveOwner, sameLabels } from '../runtime/owners.js';
 import { replicaSetKind, replicationControllerKind, type ReplicaKind } from './kinds.js';
 import { podControl } from './pod-control.js';
 import { createSync } from './sync.js';
@@ -63,21 +63,13 @@ export function startReplicaController(ctx: ControllerContext, kind: ReplicaKind
   });
 
   /** The set a pod's controller reference names, if it is one of ours and still the same object. */
-  const resolve = (namespace: string, ref: ReturnType<typeof controllerOf>): KObject | undefined => {
-    if (!ref || ref.kind !== kind.kind) return undefined;
-    const set = sets.get(ref.name, namespace);
-    return set?.metadata?.uid === ref.uid ? set : undefined;
-  };
+  const resolve = (pod: Pod, ref = controllerOf(pod)): KObject | undefined => resolveOwner(pod, kind.kind, sets, ref);
   /** Sets whose selector matches an orphan, which may want to adopt it. */
-  const matchingSets = (pod: Pod): KObject[] => sets.list(pod.metadata.namespace).filter((set) => {
-    const selector = kind.view(set).selector;
-    if (!Object.keys(selector.matchLabels ?? {}).length && !(selector.matchExpressions ?? []).length) return false;
-    return labelSelectorFromObject(selector).matches(pod.metadata.labels ?? {});
-  });
+  const matchingSets = (pod: Pod): KObject[] => adoptersOf(pod, sets, (set) => kind.view(set).selector);
   const enqueue = (set: KObject) => queue.add(objectKey(set));
 
   const podGone = (pod: Pod) => {
-    const set = resolve(pod.metadata.namespace!, controllerOf(pod));
+    const set = resolve(pod);
     if (!set) return;
     expectations.deletionObserved(objectKey(set), objectKey(pod));
     enqueue(set);
@@ -87,7 +79,7 @@ export function startReplicaController(ctx: ControllerContext, kind: ReplicaKind
     if (pod.metadata.deletionTimestamp) return podGone(pod);
     const ref = controllerOf(pod);
     if (ref) {
-      const set = resolve(pod.metadata.namespace!, ref);
+      const set = resolve(pod, ref);
       if (!set) return;
       expectations.creationObserved(objectKey(set));
       return enqueue(set);
@@ -95,7 +87,7 @@ export function startReplicaController(ctx: ControllerContext, kind: ReplicaKind
     for (const set of matchingSets(pod)) enqueue(set);
   };
   const podUpdated = (old: Pod, cur: Pod) => {
-    const labelsChanged = JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(cur.metadata.labels ?? {});
+    const labelsChanged = !sameLabels(old.metadata.labels, cur.metadata.labels);
     if (cur.metadata.deletionTimestamp) {
       // Marked for deletion: replace it now rather than when the kubelet finally removes it.
       podGone(cur);
@@ -104,14 +96,14 @@ export function startReplicaController(ctx: ControllerContext, kind: ReplicaKind
     }
     const curRef = controllerOf(cur);
     const oldRef = controllerOf(old);
-    const refChanged = JSON.stringify(curRef) !== JSON.stringify(oldRef);
+    const refChanged = curRef?.uid !== oldRef?.uid;
     if (refChanged && oldRef) {
-      const previous = resolve(old.metadata.namespace!, oldRef);
+      const previous = resolve(old, oldRef);
       if (previous) enqueue(previous);
     }
     if (curRef) {
       // A status change of an owned pod only moves the set's status: fold a burst into one sync.
-      const set = resolve(cur.metadata.namespace!, curRef);
+      const set = resolve(cur, curRef);
       if (set) queue.addBatched(objectKey(set), STATUS_BATCH_MS);
       return;
     }

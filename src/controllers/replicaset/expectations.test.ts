@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../testing/in-process.js';
 import { ControllerExpectations } from './expectations.js';
-import { slowStartBatch } from './sync.js';
+import { slowStartBatch } from '../runtime/slow-start.js';
 
 describe('controller expectations', () => {
   it('holds a set back until every create is observed', () => {

@@ -14,7 +14,7 @@ interface Record {
   at: number;
 }
 
-export const EXPECTATIONS_TTL_MS = 5 * 60_000;
+const EXPECTATIONS_TTL_MS = 5 * 60_000;
 
 export class ControllerExpectations {
   private readonly records = new Map<string, Record>();

@@ -16,7 +16,7 @@ export interface PodControl {
 }
 
 /** The pod a set's template makes (upstream's GetPodFromTemplate). */
-export function podFromTemplate(set: ReplicaSetView): Pod {
+function podFromTemplate(set: ReplicaSetView): Pod {
   const meta = set.template.metadata ?? {};
   const pod: Pod = {
     apiVersion: 'v1',

@@ -3,18 +3,18 @@
  * claim the pods it should own, create or delete pods towards `spec.replicas` unless
  * earlier creates/deletes are still unseen (expectations), then write the status.
  */
-import { controlledBy, orphansIn } from '../runtime/indexes.js';
+import { claimCandidates, controlledBy } from '../runtime/indexes.js';
+import { slowStartBatch } from '../runtime/slow-start.js';
 import type { Pod } from '../../api/objects/index.js';
 import type { KObject } from '../../api/types.js';
-import { labelSelectorFromObject, type LabelSelector } from '../../apiserver/selectors/labels.js';
+import { labelSelectorFromObject } from '../../apiserver/selectors/labels.js';
 import type { ResourceClient } from '../../client/client.js';
 import type { Clock } from '../../client/clock.js';
 import { isConflict, isNotFound } from '../../client/errors.js';
 import { objectKey, type Informer } from '../../client/informer.js';
 import { controllerOf, controllerRef, isPodActive } from '../runtime/pods.js';
-import { claimDependents, freshOwnerCheck } from './claim.js';
+import { claimDependents, freshOwnerCheck } from '../runtime/adoption.js';
 import type { ControllerExpectations } from './expectations.js';
-import { BY_CONTROLLER_UID } from '../runtime/indexes.js';
 import type { ReplicaKind, ReplicaSetView } from './kinds.js';
 import type { PodControl } from './pod-control.js';
 import { isNamespaceTerminating } from './pod-control.js';
@@ -38,23 +38,6 @@ export interface SyncDeps {
   requeueAfter(key: string, ms: number): void;
 }
 
-/**
- * Runs `fn` `count` times in batches of 1, 2, 4, … (upstream's slowStartBatch): a
- * failing batch stops the rest, so a template the API refuses costs one request, not hundreds.
- */
-export async function slowStartBatch(count: number, initial: number, fn: () => Promise<unknown>): Promise<{ successes: number; error?: unknown }> {
-  let remaining = count;
-  let successes = 0;
-  for (let batch = Math.min(remaining, initial); batch > 0; batch = Math.min(2 * batch, remaining)) {
-    const results = await Promise.allSettled(Array.from({ length: batch }, () => fn()));
-    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    successes += batch - failed.length;
-    if (failed.length) return { successes, error: failed[0]!.reason };
-    remaining -= batch;
-  }
-  return { successes };
-}
-
 export function createSync(d: SyncDeps): (key: string) => Promise<void> {
   /** Pods of the set's siblings under the same controller (a Deployment's sets), for ranking deletions. */
   const relatedPods = (set: ReplicaSetView): Pod[] => {
@@ -62,7 +45,7 @@ export function createSync(d: SyncDeps): (key: string) => Promise<void> {
     if (!ref) return [];
     const seen = new Set<string>();
     const related: Pod[] = [];
-    for (const sibling of d.sets.byIndex(BY_CONTROLLER_UID, ref.uid)) {
+    for (const sibling of controlledBy(d.sets, ref.uid)) {
       if (sibling.metadata?.namespace !== set.namespace) continue;
       for (const pod of controlledBy(d.pods, sibling.metadata!.uid!)) {
         if (seen.has(pod.metadata.uid!)) continue;
@@ -105,13 +88,6 @@ export function createSync(d: SyncDeps): (key: string) => Promise<void> {
     }
   };
 
-  /** Active pods it controls, and orphans its selector matches (claimed below). */
-  const candidates = (set: ReplicaSetView, selector: LabelSelector): Pod[] => {
-    const owned = d.pods.byIndex(BY_CONTROLLER_UID, set.uid);
-    const orphans = set.deleting ? [] : orphansIn(d.pods, set.namespace).filter((p) => selector.matches(p.metadata.labels ?? {}));
-    return [...owned, ...orphans].filter(isPodActive);
-  };
-
   const writeStatus = async (set: ReplicaSetView, status: ReturnType<typeof calculateStatus>): Promise<KObject> => {
     const next = { ...status, observedGeneration: set.generation };
     try {
@@ -134,14 +110,14 @@ export function createSync(d: SyncDeps): (key: string) => Promise<void> {
     const set = d.kind.view(obj);
     const needsSync = d.expectations.satisfied(key);
     const selector = labelSelectorFromObject(set.selector);
-    const pods = await claimDependents(candidates(set, selector), {
-      ownerUid: set.uid,
-      ownerDeleting: set.deleting,
+    // Active pods only: finished or terminating ones neither count nor get adopted.
+    const pods = await claimDependents(claimCandidates(d.pods, set.obj).filter(isPodActive), {
+      owner: set.obj,
       ownerRef: controllerRef(set.obj, d.kind.apiVersion, d.kind.kind),
-      selector,
-      dependents: d.podClient,
+      matches: (pod) => selector.matches(pod.metadata.labels),
+      resource: d.podClient,
       fieldManager: d.fieldManager,
-      canAdopt: freshOwnerCheck(d.setClient, namespace, name, set.uid),
+      canAdopt: freshOwnerCheck(d.setClient, set.obj),
     });
     let manageError: Error | undefined;
     if (needsSync && !set.deleting) {

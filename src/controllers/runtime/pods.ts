@@ -25,10 +25,6 @@ export function isPodActive(pod: Pod): boolean {
   return phase !== 'Succeeded' && phase !== 'Failed' && !pod.metadata.deletionTimestamp;
 }
 
-export function isPodTerminating(pod: Pod): boolean {
-  return Boolean(pod.metadata.deletionTimestamp);
-}
-
 /** The owner reference marked `controller: true`, if any. */
 export function controllerOf(obj: KObject): OwnerReference | undefined {
   return obj.metadata?.ownerReferences?.find((r) => r.controller === true);

@@ -13,11 +13,11 @@ import { resources } from '../../client/resources.js';
 import { WorkQueue, type ReconcileResult } from '../../client/workqueue.js';
 import { labelSelectorFromObject } from '../../apiserver/selectors/labels.js';
 import { RevisionHistory } from '../history/index.js';
-import { ownersToSync } from '../runtime/owners.js';
+import { adoptersOf, dependentHandlers } from '../runtime/owners.js';
 import type { Controller, ControllerContext } from '../runtime/context.js';
-import { claimDependents } from '../runtime/adoption.js';
+import { claimDependents, freshOwnerCheck } from '../runtime/adoption.js';
 import { PendingWrites } from '../runtime/pending-writes.js';
-import { controllerOf, controllerRef, podCondition } from '../runtime/pods.js';
+import { controllerRef, podCondition } from '../runtime/pods.js';
 import { COMPONENT, type SetContext } from './context.js';
 import { isMember, isRunningAndReady } from './identity.js';
 import { setRevisions, truncateHistory } from './revisions.js';
@@ -51,11 +51,12 @@ export function startStatefulSetController(ctx: ControllerContext): Controller {
     // Until the cache shows the pods just created or deleted, acting on it would repeat them.
     if (!sc.pending.settled(key)) return;
     const selector = labelSelectorFromObject(set.spec.selector);
+    const canAdopt = freshOwnerCheck(sets, set);
     const pods = await claimDependents(claimCandidates(podCache, set), {
-      owner: set, ownerRef: controllerRef(set, 'apps/v1', 'StatefulSet'), resource: sc.pods, fieldManager,
+      owner: set, ownerRef: controllerRef(set, 'apps/v1', 'StatefulSet'), resource: sc.pods, fieldManager, canAdopt,
       matches: (pod) => selector.matches(pod.metadata.labels) && isMember(set, pod),
     });
-    const revisions = await sc.history.claim(set, (labels) => selector.matches(labels));
+    const revisions = await sc.history.claim(set, (labels) => selector.matches(labels), canAdopt);
     let revs: Revisions | undefined;
     try {
       revs = await setRevisions(sc, set, revisions);
@@ -79,24 +80,14 @@ export function startStatefulSetController(ctx: ControllerContext): Controller {
   const queue = new WorkQueue({ reconcile, clock: ctx.clock, workers: 4, onError: (_key, err) => ctx.onError(COMPONENT, err) });
   const enqueue = (set: StatefulSet) => queue.add(objectKey(set));
   /** The set controlling a pod or revision, or for an orphan every set that may adopt it. */
-  const enqueueOwnerOf = (obj: Pod | ControllerRevision) => { for (const owner of ownersToSync(obj, 'StatefulSet', setCache)) enqueue(owner); };
+  const owned = dependentHandlers('StatefulSet', setCache, enqueue);
 
   const synced = Promise.all([setCache.waitForSync(), podCache.waitForSync(), revisionCache.waitForSync(), claimCache.waitForSync()]).then(() => {
     setCache.addHandler({ add: enqueue, update: (_old, set) => enqueue(set), delete: (set) => queue.add(objectKey(set)) });
-    podCache.addHandler({
-      add: enqueueOwnerOf,
-      update: (old, pod) => {
-        enqueueOwnerOf(pod);
-        // A pod that changed owner or labels may concern the set it left.
-        if (controllerOf(old)?.uid !== controllerOf(pod)?.uid) enqueueOwnerOf(old);
-      },
-      delete: enqueueOwnerOf,
-    });
-    revisionCache.addHandler({ add: enqueueOwnerOf, update: (_old, r) => enqueueOwnerOf(r), delete: enqueueOwnerOf });
+    podCache.addHandler(owned);
+    revisionCache.addHandler(owned);
     // Claims carry the set's selector labels: a changed or deleted claim concerns the sets selecting it.
-    const enqueueSelecting = (claim: PersistentVolumeClaim) => {
-      for (const set of setCache.list(claim.metadata.namespace)) if (labelSelectorFromObject(set.spec.selector).matches(claim.metadata.labels)) enqueue(set);
-    };
+    const enqueueSelecting = (claim: PersistentVolumeClaim) => { for (const set of adoptersOf(claim, setCache)) enqueue(set); };
     claimCache.addHandler({ update: (_old, claim) => enqueueSelecting(claim), delete: enqueueSelecting });
   });
   return { synced, stop: () => queue.stop() };

@@ -18,6 +18,7 @@
 import type { ControllerRevision, Pod, StatefulSet, StatefulSetStatus } from '../../api/objects/index.js';
 import { templateOf } from '../history/index.js';
 import { scaledValue } from '../runtime/intstr.js';
+import { slowStartBatch } from '../runtime/slow-start.js';
 import { claimsMatchRetention, createClaims, podClaimIsStale, updateClaimsForRetention } from './claims.js';
 import type { SetContext } from './context.js';
 import {
@@ -68,12 +69,9 @@ async function runForAll(count: number, monotonic: boolean, fn: (i: number) => P
     for (let i = 0; i < count; i++) if (await fn(i)) return true;
     return false;
   }
-  // slowStartBatch: 1, 2, 4, … at once; the first failing batch stops the rest.
-  for (let next = 0, batch = 1; next < count; next += batch, batch *= 2) {
-    const results = await Promise.allSettled(Array.from({ length: Math.min(batch, count - next) }, (_, k) => fn(next + k)));
-    const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failures.length) throw failures.length === 1 ? failures[0]!.reason : new AggregateError(failures.map((f) => f.reason), failures.map((f) => String((f.reason as Error)?.message ?? f.reason)).join('; '));
-  }
+  const { errors = [] } = await slowStartBatch(count, 1, fn);
+  if (errors.length > 1) throw new AggregateError(errors, errors.map((e) => String((e as Error)?.message ?? e)).join('; '));
+  if (errors.length) throw errors[0];
   return false;
 }
 

@@ -7,7 +7,7 @@ import type { ControllerRevision, Event, PersistentVolumeClaim, Pod, StatefulSet
 import type { Informer } from '../../client/informer.js';
 import { resources } from '../../client/resources.js';
 import { startControllerTestBed, waitFor, type ControllerTestBed } from '../../testing/controllers.js';
-import { reportPod } from '../../testing/pods.js';
+import { autoReadyPods, reportPod } from '../../testing/pods.js';
 
 export interface StsBed extends ControllerTestBed {
   sets: Informer<StatefulSet>;
@@ -38,15 +38,7 @@ export async function startStsBed(name: string): Promise<StsBed> {
       const pod = await waitFor(sts.pods, (p) => p.metadata.name === podName && p.metadata.namespace === namespace && !p.metadata.deletionTimestamp, `pod ${podName}`);
       return reportPod(bed.env.client, pod, 'Running', bed.clock.now());
     },
-    autoReady(filter = () => true) {
-      const report = (pod: Pod) => {
-        if (pod.status?.phase === 'Pending' && !pod.metadata.deletionTimestamp && filter(pod)) {
-          reportPod(bed.env.client, pod, 'Running', bed.clock.now()).catch(() => undefined);
-        }
-      };
-      const handle = sts.pods.addHandler({ add: report, update: (_old, pod) => report(pod) });
-      return () => handle.remove();
-    },
+    autoReady: (filter) => autoReadyPods(bed.env.client, sts.pods, bed.clock, filter),
     setWhen(setName, predicate, what, namespace = 'default') {
       return waitFor(sts.sets, (s) => s.metadata.name === setName && s.metadata.namespace === namespace && predicate(s), `statefulset ${setName}: ${what}`);
     },
