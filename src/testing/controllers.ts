@@ -3,6 +3,7 @@
  * controllers of its own, a context on a fake clock, and `waitFor` to await a state the
  * informers report (watch events, not sleeps).
  */
+import type { Event } from '../api/objects/index.js';
 import type { KObject } from '../api/types.js';
 import type { Informer } from '../client/informer.js';
 import { createControllerContext, startControllers, type RunningControllers } from '../controllers/manager.js';
@@ -85,4 +86,9 @@ export function waitUntil(informers: Informer[], condition: () => boolean, what:
     for (const informer of informers) if (!finished) handles.push(informer.addHandler({ add: check, update: check, delete: check }));
     if (finished) for (const h of handles) h.remove();
   });
+}
+
+/** `Reason: message` of the events in `namespace` about the object `name` (of `kind`, when given), oldest first as listed. */
+export function eventMessages(events: Informer<Event>, name: string, kind?: string, namespace = 'default'): string[] {
+  return events.list(namespace).filter((e) => e.involvedObject.name === name && (!kind || e.involvedObject.kind === kind)).map((e) => `${e.reason}: ${e.message}`);
 }

@@ -15,7 +15,7 @@ import { metaTime } from '../../api/time.js';
 import { ApiError } from '../../client/errors.js';
 import { resources } from '../../client/resources.js';
 import type { Informer } from '../../client/informer.js';
-import { startControllerTestBed, waitFor, waitUntil, type ControllerTestBed } from '../../testing/controllers.js';
+import { eventMessages, startControllerTestBed, waitFor, waitUntil, type ControllerTestBed } from '../../testing/controllers.js';
 
 const on = (...informers: Array<Informer<Job> | Informer<Event> | Informer<CronJob>>) => informers as unknown as Informer[];
 const MINUTE = 60_000;
@@ -40,7 +40,7 @@ describe('cronjob controller', () => {
   const cjClient = () => bed.env.client.resource<CronJob>(resources.cronjobs);
   const jobClient = () => bed.env.client.resource<Job>(resources.jobs);
   const jobsOf = (cj: string) => jobs.list('default').filter((j) => j.metadata.ownerReferences?.some((r) => r.kind === 'CronJob' && r.name === cj)).map((j) => j.metadata.name!).sort();
-  const messages = (name: string) => events.list('default').filter((e) => e.involvedObject.name === name && e.involvedObject.kind === 'CronJob').map((e) => `${e.reason}: ${e.message}`);
+  const messages = (name: string) => eventMessages(events, name, 'CronJob');
   const cronJobWhen = (name: string, test: (cj: CronJob) => boolean, what: string) => waitFor(cronJobs, (cj) => cj.metadata.name === name && test(cj), what);
   const name = (cj: string, at: number) => `${cj}-${Math.floor(at / MINUTE)}`;
   /** Moves the fake clock to `ms` (forward only). */

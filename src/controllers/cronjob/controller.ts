@@ -11,8 +11,8 @@ import { isConflict, isNotFound } from '../../client/errors.js';
 import { objectKey } from '../../client/informer.js';
 import { resources } from '../../client/resources.js';
 import { WorkQueue, type ReconcileResult } from '../../client/workqueue.js';
+import { resolveOwner } from '../runtime/owners.js';
 import type { Controller, ControllerContext } from '../runtime/context.js';
-import { controllerOf } from '../runtime/pods.js';
 import { parseSchedule } from '../../util/cron/schedule.js';
 import { cleanupFinishedJobs, reconcileChildren, startDueJob, type CronJobParts } from './sync.js';
 import { nextScheduleDelay } from './times.js';
@@ -34,8 +34,8 @@ export function startCronJobController(ctx: ControllerContext): Controller {
     const [namespace, name] = key.split('/') as [string, string];
     const shared = cronJobsInformer.get(name, namespace);
     if (!shared) return undefined;
-    let cj: CronJob = { ...structuredClone(shared), apiVersion: 'batch/v1', kind: 'CronJob' };
-    cj.status ??= {};
+    // Only the status is rewritten: copy just that, not the Job template.
+    let cj: CronJob = { ...shared, apiVersion: 'batch/v1', kind: 'CronJob', status: structuredClone(shared.status ?? {}) };
     const jobs = controlledBy(jobsInformer, cj.metadata.uid!).filter((j) => j.metadata.namespace === namespace);
     const cleaned = await cleanupFinishedJobs(parts, cj, jobs);
     const children = await reconcileChildren(parts, cj, jobs);
@@ -56,12 +56,7 @@ export function startCronJobController(ctx: ControllerContext): Controller {
   const queue = new WorkQueue({ reconcile, workers: 2, clock: ctx.clock, onError: (_key, err) => ctx.onError(COMPONENT, err) });
 
   /** The CronJob a Job's controller reference names, if it exists with that uid. */
-  const cronJobOf = (job: Job): CronJob | undefined => {
-    const ref = controllerOf(job);
-    if (ref?.kind !== 'CronJob') return undefined;
-    const cj = cronJobsInformer.get(ref.name, job.metadata.namespace);
-    return cj?.metadata.uid === ref.uid ? cj : undefined;
-  };
+  const cronJobOf = (job: Job): CronJob | undefined => resolveOwner(job, 'CronJob', cronJobsInformer);
   const jobChanged = (job: Job) => {
     const cj = cronJobOf(job);
     if (cj) queue.add(objectKey(cj));

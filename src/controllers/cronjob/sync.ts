@@ -10,6 +10,7 @@ import type { ResourceClient } from '../../client/client.js';
 import type { Clock } from '../../client/clock.js';
 import { ApiError, isAlreadyExists, isNotFound } from '../../client/errors.js';
 import type { EventRecorder } from '../runtime/events.js';
+import { finishedConditionType } from '../job/status.js';
 import { controllerOf, controllerRef } from '../runtime/pods.js';
 import { parseSchedule, type Schedule } from '../../util/cron/schedule.js';
 import { nextScheduleDelay, nextScheduleTime } from './times.js';
@@ -24,17 +25,6 @@ export interface CronJobParts {
   recorder: EventRecorder;
 }
 
-export interface SyncOutcome {
-  cj: CronJob;
-  statusChanged: boolean;
-  requeueAfterMs?: number;
-}
-
-export function finishedType(job: Job): 'Complete' | 'Failed' | undefined {
-  const c = job.status?.conditions?.find((x) => (x.type === 'Complete' || x.type === 'Failed') && x.status === 'True');
-  return c?.type as 'Complete' | 'Failed' | undefined;
-}
-
 const inActive = (cj: CronJob, uid?: string) => (cj.status?.active ?? []).some((r) => r.uid === uid);
 const dropActive = (cj: CronJob, uid?: string) => { cj.status!.active = (cj.status!.active ?? []).filter((r) => r.uid !== uid); };
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -44,7 +34,7 @@ export async function reconcileChildren(p: CronJobParts, cj: CronJob, jobs: Job[
   let changed = false;
   for (const job of jobs) {
     const uid = job.metadata.uid;
-    const finished = finishedType(job);
+    const finished = finishedConditionType(job);
     if (!inActive(cj, uid) && !finished) {
       // Our cache may lag our own status write: check the server's list before complaining.
       const fresh = await p.cronjobs.get(cj.metadata.name!, cj.metadata.namespace);
@@ -88,7 +78,7 @@ export async function cleanupFinishedJobs(p: CronJobParts, cj: CronJob, jobs: Jo
   let changed = false;
   for (const [kind, limit] of [['Complete', keepSucceeded], ['Failed', keepFailed]] as const) {
     if (limit == null) continue;
-    const finished = jobs.filter((j) => finishedType(j) === kind).sort(byStartTime);
+    const finished = jobs.filter((j) => finishedConditionType(j) === kind).sort(byStartTime);
     for (const job of finished.slice(0, Math.max(0, finished.length - limit))) if (await deleteJob(p, cj, job)) changed = true;
   }
   return changed;

@@ -7,10 +7,11 @@
  * also clears DisruptionTarget conditions that went stale (stale-conditions.ts).
  */
 import type { Pod, PodDisruptionBudget } from '../../api/objects/index.js';
-import { labelSelectorFromObject } from '../../apiserver/selectors/labels.js';
+import { labelSelectorFromObject, type LabelSelector } from '../../apiserver/selectors/labels.js';
 import { isConflict, isNotFound } from '../../client/errors.js';
 import { resources } from '../../client/resources.js';
 import { WorkQueue } from '../../client/workqueue.js';
+import { sameLabels } from '../runtime/owners.js';
 import type { Controller, ControllerContext } from '../runtime/context.js';
 import { controllerScaleFinder } from './scale.js';
 import { staleDisruptionCleanup } from './stale-conditions.js';
@@ -19,14 +20,14 @@ import { countHealthy, expectedCounts, failSafeStatus, nextStatus, pendingDisrup
 /** Upstream records this controller's events as the controller manager itself. */
 const COMPONENT = 'controllermanager';
 
-/** Pods a budget selects: a missing selector selects none, an empty one all in the namespace (policy/v1). */
-function selects(pdb: PodDisruptionBudget, pod: Pod): boolean {
+/** The pods a budget selects: a missing selector selects none (undefined), an empty one all in the namespace (policy/v1). */
+function podSelector(pdb: PodDisruptionBudget): LabelSelector | undefined {
   const selector = pdb.spec?.selector;
-  if (!selector) return false;
+  if (!selector) return undefined;
   try {
-    return labelSelectorFromObject(selector).matches(pod.metadata.labels);
+    return labelSelectorFromObject(selector);
   } catch {
-    return false; // an invalid selector selects nothing (validation should have refused it)
+    return undefined; // an invalid selector selects nothing (validation should have refused it)
   }
 }
 
@@ -38,8 +39,12 @@ export function startDisruptionController(ctx: ControllerContext): Controller {
   const events = ctx.events(COMPONENT);
   const staleConditions = staleDisruptionCleanup(ctx, pods, ctx.client.resource<Pod>(resources.pods), COMPONENT);
 
-  const podsFor = (pdb: PodDisruptionBudget) => pods.list(pdb.metadata.namespace).filter((p) => selects(pdb, p));
-  const budgetsFor = (pod: Pod) => pdbs.list(pod.metadata.namespace).filter((b) => selects(b, pod));
+  // The selector is parsed once per sync, not once per pod of the namespace.
+  const podsFor = (pdb: PodDisruptionBudget) => {
+    const selector = podSelector(pdb);
+    return selector ? pods.list(pdb.metadata.namespace).filter((p) => selector.matches(p.metadata.labels)) : [];
+  };
+  const budgetsFor = (pod: Pod) => pdbs.list(pod.metadata.namespace).filter((b) => podSelector(b)?.matches(pod.metadata.labels));
 
   async function writeStatus(pdb: PodDisruptionBudget, status: PodDisruptionBudget['status']): Promise<void> {
     await pdbClient.updateStatus({ ...pdb, status }, { fieldManager: 'disruption-controller' });
@@ -100,6 +105,7 @@ export function startDisruptionController(ctx: ControllerContext): Controller {
     if (budgets.length > 1) {
       events.event(pod, 'Warning', 'MultiplePodDisruptionBudgets', `Pod "${pod.metadata.namespace}"/"${pod.metadata.name}" matches multiple PodDisruptionBudgets.  Chose "${budgets[0]!.metadata.name}" arbitrarily.`);
     }
+    // Upstream syncs only the first; every budget selecting the pod counts it, so each is synced here.
     for (const b of budgets) enqueue(b);
   };
 
@@ -107,8 +113,12 @@ export function startDisruptionController(ctx: ControllerContext): Controller {
     pdbs.addHandler({ add: enqueue, update: (_old, pdb) => enqueue(pdb), delete: enqueue });
     pods.addHandler({
       add: (pod) => { enqueueFor(pod); staleConditions.podChanged(pod); },
-      // Labels may have changed: the budgets of the old labels lose a pod.
-      update: (old, pod) => { enqueueFor(pod); for (const b of budgetsFor(old)) enqueue(b); staleConditions.podChanged(pod); },
+      update: (old, pod) => {
+        enqueueFor(pod);
+        // Labels changed: the budgets of the old labels lose a pod.
+        if (!sameLabels(old.metadata.labels, pod.metadata.labels)) for (const b of budgetsFor(old)) enqueue(b);
+        staleConditions.podChanged(pod);
+      },
       delete: enqueueFor,
     });
   });

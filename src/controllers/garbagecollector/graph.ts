@@ -55,10 +55,6 @@ export class DependencyGraph {
     return this.nodes.has(uid);
   }
 
-  size(): number {
-    return this.nodes.size;
-  }
-
   /** Records the object; returns what was known before (undefined for a new one). */
   upsert(resource: DiscoveredResource, obj: KObject): { node: GraphNode; previous: GraphNode | undefined } | undefined {
     const meta = obj.metadata;

@@ -99,14 +99,6 @@ export class Monitors {
     return this.kinds.get(`${groupOf(apiVersion)}/${kind}`);
   }
 
-  synced(): Promise<void> {
-    return Promise.all([...this.monitors.values()].map((m) => m.informer.waitForSync())).then(() => undefined);
-  }
-
-  watched(): string[] {
-    return [...this.monitors.keys()];
-  }
-
   stop(): void {
     for (const monitor of this.monitors.values()) this.stopMonitor(monitor);
     this.monitors.clear();

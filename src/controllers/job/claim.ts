@@ -8,11 +8,11 @@ import { controlledBy, orphansIn } from '../runtime/indexes.js';
 import type { Job, Pod } from '../../api/objects/index.js';
 import type { Informer } from '../../client/informer.js';
 import { isConflict, isNotFound } from '../../client/errors.js';
+import { freshOwnerCheck } from '../runtime/adoption.js';
 import { labelSelectorFromObject } from '../../apiserver/selectors/labels.js';
 import { controllerRef } from '../runtime/pods.js';
 import { hasTrackingFinalizer, TRACKING_FINALIZER } from './pods.js';
 import type { JobControllerParts } from './state.js';
-
 
 export async function claimPods(p: JobControllerParts, podsInformer: Informer<Pod>, job: Job): Promise<Pod[]> {
   const uid = job.metadata.uid!;
@@ -31,23 +31,13 @@ export async function claimPods(p: JobControllerParts, podsInformer: Informer<Po
   }
   if (job.metadata.deletionTimestamp) return claimed;
   const orphans = orphansIn(podsInformer, job.metadata.namespace!).filter((pod) => !pod.metadata.deletionTimestamp && matches(pod.metadata.labels ?? {}));
-  if (orphans.length && !(await stillLive(p, job))) return claimed;
+  // A fresh read: never adopt for a Job that is being deleted or was replaced (upstream's RecheckDeletionTimestamp).
+  if (orphans.length && !(await freshOwnerCheck(p.jobs, job)())) return claimed;
   for (const pod of orphans) {
     const adopted = await adopt(p, pod, job);
     if (adopted) claimed.push(adopted);
   }
   return claimed;
-}
-
-/** A fresh read: never adopt for a Job that is being deleted or was replaced (upstream's RecheckDeletionTimestamp). */
-async function stillLive(p: JobControllerParts, job: Job): Promise<boolean> {
-  try {
-    const fresh = await p.jobs.get(job.metadata.name!, job.metadata.namespace);
-    return fresh.metadata.uid === job.metadata.uid && !fresh.metadata.deletionTimestamp;
-  } catch (err) {
-    if (isNotFound(err)) return false;
-    throw err;
-  }
 }
 
 /** Merge patches pinned to the pod's resourceVersion: a pod changed meanwhile is looked at again on its next event. */

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import type { Event, Job, Pod } from '../../api/objects/index.js';
 import { resources } from '../../client/resources.js';
 import type { Informer } from '../../client/informer.js';
-import { startControllerTestBed, waitFor, waitUntil, type ControllerTestBed } from '../../testing/controllers.js';
+import { eventMessages, startControllerTestBed, waitFor, waitUntil, type ControllerTestBed } from '../../testing/controllers.js';
 import { reportPod } from '../../testing/pods.js';
 import { MAX_POD_FAILURE_BACKOFF_MS, remainingBackoff } from './backoff.js';
 import { TRACKING_FINALIZER } from './pods.js';
@@ -34,7 +34,7 @@ describe('job controller', () => {
   const running = (job: string) => podsOf(job).filter((p) => !p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
   const jobWhen = (name: string, test: (j: Job) => boolean, what: string) => waitFor(jobs, (j) => j.metadata.name === name && test(j), what);
   const condition = (j: Job, type: string) => j.status?.conditions?.find((c) => c.type === type);
-  const messages = (name: string) => events.list('default').filter((e) => e.involvedObject.name === name && e.involvedObject.kind === 'Job').map((e) => `${e.reason}: ${e.message}`);
+  const messages = (name: string) => eventMessages(events, name, 'Job');
   const finish = async (pod: Pod, outcome: 'Succeeded' | 'Failed' | 'Running') => reportPod(bed.env.client, pods.get(pod.metadata.name!, 'default') ?? pod, outcome, bed.clock.now());
 
   before(async () => {

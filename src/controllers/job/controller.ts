@@ -14,7 +14,7 @@ import { isNotFound } from '../../client/errors.js';
 import { objectKey } from '../../client/informer.js';
 import { resources } from '../../client/resources.js';
 import { WorkQueue } from '../../client/workqueue.js';
-import { labelSelectorFromObject } from '../../apiserver/selectors/labels.js';
+import { adoptersOf, resolveOwner } from '../runtime/owners.js';
 import type { Controller, ControllerContext } from '../runtime/context.js';
 import { controllerOf } from '../runtime/pods.js';
 import { BackoffStore } from './backoff.js';
@@ -41,12 +41,7 @@ export function startJobController(ctx: ControllerContext): Controller {
   };
 
   /** The Job a controller reference names, if it exists with that uid. */
-  const jobOf = (pod: Pod): Job | undefined => {
-    const ref = controllerOf(pod);
-    if (!ref || ref.kind !== 'Job') return undefined;
-    const job = jobsInformer.get(ref.name, pod.metadata.namespace);
-    return job?.metadata.uid === ref.uid ? job : undefined;
-  };
+  const jobOf = (pod: Pod): Job | undefined => resolveOwner(pod, 'Job', jobsInformer);
 
   const reconcile = async (key: string) => {
     const [namespace, name] = key.split('/') as [string, string];
@@ -100,15 +95,6 @@ export function startJobController(ctx: ControllerContext): Controller {
     for (const pod of controlledBy(podsInformer, job.metadata.uid!)) if (hasTrackingFinalizer(pod)) orphans.add(objectKey(pod));
   };
 
-  /** Jobs whose selector matches an orphan pod: one of them may adopt it. */
-  const jobsSelecting = (pod: Pod): Job[] => jobsInformer.list(pod.metadata.namespace).filter((job) => {
-    try {
-      return job.spec.selector ? labelSelectorFromObject(job.spec.selector).matches(pod.metadata.labels ?? {}) : false;
-    } catch {
-      return false;
-    }
-  });
-
   const podDeleted = (pod: Pod, final: boolean) => {
     const job = jobOf(pod);
     if (!job || isJobFinished(job)) {
@@ -135,7 +121,8 @@ export function startJobController(ctx: ControllerContext): Controller {
     }
     if (controllerOf(pod)) return;
     if (hasTrackingFinalizer(pod)) orphans.add(objectKey(pod));
-    for (const candidate of jobsSelecting(pod)) queue.add(objectKey(candidate));
+    // Jobs whose (non-empty) selector matches the orphan: one of them may adopt it.
+    for (const candidate of adoptersOf(pod, jobsInformer)) queue.add(objectKey(candidate));
   };
 
   const jobChanged = (old: Job | undefined, job: Job) => {

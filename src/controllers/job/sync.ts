@@ -32,8 +32,9 @@ export async function syncJob(p: JobControllerParts, key: string, shared: Job, p
     return undefined;
   }
   const now = p.clock.now();
-  const job: Job = structuredClone(shared);
-  const status = (job.status ??= {});
+  // Only the status is rewritten (spec and metadata are read): copy just that, not the pod template.
+  const status = structuredClone(shared.status ?? {});
+  const job: Job = { ...shared, status };
   status.uncountedTerminatedPods ??= {};
   const st = newState(p, key, job, pods, now);
   const suspended = isSuspended(job);

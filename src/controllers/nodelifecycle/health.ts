@@ -51,10 +51,6 @@ export class NodeHealthTracker {
     this.health.delete(name);
   }
 
-  known(): string[] {
-    return [...this.health.keys()];
-  }
-
   /** Leaving full disruption: every node gets a fresh grace period (upstream does the same). */
   resetAll(now: Date): void {
     for (const h of this.health.values()) h.probeAt = now.getTime();

@@ -8,7 +8,7 @@ import { metaTime } from '../../api/time.js';
 import type { ResourceClient } from '../../client/client.js';
 import { isConflict, isNotFound } from '../../client/errors.js';
 import type { ControllerContext } from '../runtime/context.js';
-import { setCondition } from '../runtime/pods.js';
+import { podCondition, setCondition } from '../runtime/pods.js';
 
 export const NODE_CONTROLLER = 'node-controller';
 
@@ -29,7 +29,7 @@ export async function markPodsNotReady(ctx: ControllerContext, podClient: Resour
 async function markNotReady(ctx: ControllerContext, podClient: ResourceClient<Pod>, known: Pod): Promise<boolean> {
   let pod = known;
   for (let attempt = 1; ; attempt++) {
-    const ready = pod.status?.conditions?.find((c) => c.type === 'Ready');
+    const ready = podCondition(pod, 'Ready');
     if (!ready || ready.status === 'False' || pod.metadata.uid !== known.metadata.uid) return false;
     const conditions = setCondition(pod.status?.conditions, { ...ready, status: 'False', lastTransitionTime: metaTime(ctx.clock.now()) });
     try {

@@ -11,6 +11,7 @@ import { metaTime } from '../../api/time.js';
 import type { ResourceClient } from '../../client/client.js';
 import { isNotFound } from '../../client/errors.js';
 import type { Informer } from '../../client/informer.js';
+import { deepEqual } from '../../apiserver/patch/json.js';
 import type { ControllerContext } from '../runtime/context.js';
 import { setCondition } from '../runtime/pods.js';
 import { matchingTolerations, minTolerationMs } from './taints.js';
@@ -26,7 +27,6 @@ interface Scheduled {
 }
 
 const noExecuteTaints = (node: Node | undefined): Taint[] => (node?.spec?.taints ?? []).filter((t) => t.effect === 'NoExecute');
-const sameTaints = (a: Taint[], b: Taint[]) => JSON.stringify(a) === JSON.stringify(b);
 const podKey = (pod: Pod) => `${pod.metadata.namespace}/${pod.metadata.name}`;
 
 export class TaintEvictionManager {
@@ -43,7 +43,7 @@ export class TaintEvictionManager {
   ) {}
 
   nodeChanged(old: Node | undefined, node: Node | undefined): void {
-    if (old && node && sameTaints(noExecuteTaints(old), noExecuteTaints(node))) return;
+    if (old && node && deepEqual(noExecuteTaints(old), noExecuteTaints(node))) return;
     const name = (node ?? old)!.metadata.name!;
     const current = this.nodes.get(name);
     const taints = noExecuteTaints(current);
@@ -57,7 +57,7 @@ export class TaintEvictionManager {
   }
 
   podChanged(old: Pod | undefined, pod: Pod | undefined): void {
-    if (old && pod && old.spec.nodeName === pod.spec.nodeName && JSON.stringify(old.spec.tolerations ?? []) === JSON.stringify(pod.spec.tolerations ?? [])) return;
+    if (old && pod && old.spec.nodeName === pod.spec.nodeName && deepEqual(old.spec.tolerations ?? [], pod.spec.tolerations ?? [])) return;
     const key = podKey((pod ?? old)!);
     const current = this.pods.get((pod ?? old)!.metadata.name!, (pod ?? old)!.metadata.namespace);
     if (!current) {

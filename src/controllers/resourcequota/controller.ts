@@ -50,7 +50,8 @@ export function startResourceQuotaController(ctx: ControllerContext): Controller
     let informer = tracked.get(key);
     if (!informer) {
       informer = ctx.informers.for(ref);
-      informer.addHandler({ update: (o, n) => { if (usageChanged(ref, o, n)) enqueueNamespace(n); }, delete: enqueueNamespace });
+      // Usage is computed (twice) only where a quota counts it: most namespaces have none.
+      informer.addHandler({ update: (o, n) => { if (quotas.list(n.metadata?.namespace ?? '').length && usageChanged(ref, o, n)) enqueueNamespace(n); }, delete: enqueueNamespace });
       tracked.set(key, informer);
     }
     return informer;
