@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DaemonSet, Node, PodSpec, Taint } from '../../api/objects/index.js';
-import { matchesNodeSelection, nodeShouldRunDaemonPod, tolerates, withDaemonTolerations } from './eligibility.js';
+import { matchesNodeSelection, toleratesTaint as tolerates } from '../../api/scheduling/matching.js';
+import { nodeShouldRunDaemonPod, withDaemonTolerations } from './eligibility.js';
 
 const node = (name: string, labels: Record<string, string> = {}, taints: Taint[] = []): Node => ({ metadata: { name, labels }, spec: { taints } });
 const ds = (spec: Partial<PodSpec> = {}): DaemonSet => ({ metadata: { name: 'd' }, spec: { selector: {}, template: { spec: { containers: [], ...spec } } } });

@@ -3,6 +3,7 @@
  * (upstream's taint templates, nodeConditionToTaintKeyStatusMap and
  * Toleration.ToleratesTaint).
  */
+import { toleratesTaint } from '../../api/scheduling/matching.js';
 import type { Condition, Node, Taint, Toleration } from '../../api/objects/index.js';
 import { metaTime } from '../../api/time.js';
 import type { ResourceClient } from '../../client/client.js';
@@ -84,22 +85,11 @@ export function swapTaints(add: Taint[], remove: (t: Taint) => boolean, now: Dat
   };
 }
 
-/** Toleration.ToleratesTaint. */
-export function tolerates(toleration: Toleration, taint: Taint): boolean {
-  if (toleration.effect && toleration.effect !== taint.effect) return false;
-  if (toleration.key && toleration.key !== taint.key) return false;
-  switch (toleration.operator ?? 'Equal') {
-    case 'Exists': return true;
-    case 'Equal': return (toleration.value ?? '') === (taint.value ?? '');
-    default: return false;
-  }
-}
-
 /** GetMatchingTolerations: whether every taint is tolerated, and by which tolerations. */
 export function matchingTolerations(taints: Taint[], tolerations: Toleration[]): { all: boolean; used: Toleration[] } {
   const used: Toleration[] = [];
   for (const taint of taints) {
-    const t = tolerations.find((tol) => tolerates(tol, taint));
+    const t = tolerations.find((tol) => toleratesTaint(tol, taint));
     if (!t) return { all: false, used: [] };
     used.push(t);
   }

@@ -7,7 +7,7 @@ import type { NodeSelectorTerm, Pod } from '../../api/objects/index.js';
 import type { NodeInfo } from '../cache.js';
 import { defaultNormalize, type Plugin, type PreFilterResult } from '../framework.js';
 import { unresolvable, type Status } from '../types.js';
-import { matchesAnyTerm, matchesTerm } from './helpers.js';
+import { matchesAnyTerm, matchesTerm } from '../../api/scheduling/matching.js';
 
 const NAME = 'NodeAffinity';
 export const ERR_NODE_AFFINITY = "node(s) didn't match Pod's node affinity/selector";

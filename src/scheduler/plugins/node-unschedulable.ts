@@ -1,7 +1,7 @@
 /** NodeUnschedulable: a cordoned node takes only pods tolerating `node.kubernetes.io/unschedulable:NoSchedule`. */
 import type { Plugin } from '../framework.js';
 import { unresolvable } from '../types.js';
-import { tolerated } from './helpers.js';
+import { tolerated } from '../../api/scheduling/matching.js';
 
 export const ERR_NODE_UNSCHEDULABLE = 'node(s) were unschedulable';
 const UNSCHEDULABLE_TAINT = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' as const };

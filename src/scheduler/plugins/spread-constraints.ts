@@ -10,7 +10,7 @@ import { selectorOf, type LabelSelector, type Requirement } from '../../apiserve
 import type { NodeInfo } from '../cache.js';
 import type { ClusterView } from '../cluster-view.js';
 import { selectorOrNothing } from './affinity-terms.js';
-import { firstUntoleratedTaint, isHardEffect } from './helpers.js';
+import { firstUntoleratedTaint, isHardEffect } from '../../api/scheduling/matching.js';
 import { matchesRequiredNodeAffinity } from './node-affinity.js';
 
 export const HOSTNAME = 'kubernetes.io/hostname';

@@ -6,7 +6,7 @@
 import type { Toleration } from '../../api/objects/index.js';
 import { defaultNormalize, type Plugin } from '../framework.js';
 import { unresolvable } from '../types.js';
-import { firstUntoleratedTaint, isHardEffect, tolerated } from './helpers.js';
+import { firstUntoleratedTaint, isHardEffect, tolerated } from '../../api/scheduling/matching.js';
 
 const NAME = 'TaintToleration';
 

@@ -1,5 +1,9 @@
-/** Matching rules several plugins share: tolerations against taints, node selector terms. */
-import type { NodeSelectorRequirement, NodeSelectorTerm, Taint, Toleration } from '../../api/objects/index.js';
+/**
+ * Pods against nodes, as the API defines it: tolerations against taints, node selector
+ * terms, nodeSelector plus required node affinity. Shared by the scheduler, the DaemonSet
+ * controller (NodeShouldRunDaemonPod) and the node lifecycle controller (NoExecute eviction).
+ */
+import type { Node, NodeSelectorRequirement, NodeSelectorTerm, PodSpec, Taint, Toleration } from '../objects/index.js';
 
 /** Upstream's Toleration.ToleratesTaint. */
 export function toleratesTaint(t: Toleration, taint: Taint): boolean {
@@ -27,8 +31,9 @@ export function firstUntoleratedTaint(taints: Taint[], tolerations: Toleration[]
   return undefined;
 }
 
-function integer(text: string | undefined): number | undefined {
-  return text !== undefined && /^[-+]?\d+$/.test(text) ? Number(text) : undefined;
+/** strconv.ParseInt's accepted forms, exactly (BigInt: node labels may hold 64-bit numbers). */
+function integer(text: string | undefined): bigint | undefined {
+  return text !== undefined && /^[-+]?\d+$/.test(text) ? BigInt(text) : undefined;
 }
 
 /** One requirement against labels (or fields); invalid requirements match nothing, as upstream. */
@@ -73,4 +78,12 @@ export function matchesTerm(term: NodeSelectorTerm, labels: Record<string, strin
 export function matchesAnyTerm(terms: NodeSelectorTerm[], labels: Record<string, string>, nodeName: string): boolean {
   for (const term of terms) if (matchesTerm(term, labels, nodeName)) return true;
   return false;
+}
+
+/** nodeSelector and required node affinity (upstream's GetRequiredNodeAffinity(pod).Match(node)). */
+export function matchesNodeSelection(spec: PodSpec, node: Node): boolean {
+  const labels = node.metadata.labels ?? {};
+  for (const [key, value] of Object.entries(spec.nodeSelector ?? {})) if (labels[key] !== value) return false;
+  const required = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  return !required || matchesAnyTerm(required.nodeSelectorTerms ?? [], labels, node.metadata.name ?? '');
 }
