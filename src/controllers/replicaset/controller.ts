@@ -26,7 +26,10 @@ import { wakeups } from './wakeups.js';
 /** Upstream's --concurrent-replicaset-syncs / --concurrent-rc-syncs default. */
 const WORKERS = 5;
 
-/** How long status-only pod changes wait to be folded together before a sync. */
+/**
+ * How long status-only pod changes wait to be folded together before a sync. Upstream
+ * syncs at once; with thousands of pods starting, that was one status write per pod.
+ */
 const STATUS_BATCH_MS = 100;
 
 export function startReplicaSetController(ctx: ControllerContext): Controller {
