@@ -48,8 +48,9 @@ describe('serviceaccount controller', () => {
     await defaultAccount('team-a');
     const first = watcher.get('default', 'team-a')!;
     await accounts.delete('default', 'team-a');
-    await new Promise<void>((resolve) => {
-      const h = watcher.addHandler({ add: (sa) => { if (sa.metadata?.namespace === 'team-a' && sa.metadata.uid !== first.metadata?.uid) { h.remove(); resolve(); } } });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the deleted default ServiceAccount in team-a was not put back')), 15_000);
+      const h = watcher.addHandler({ add: (sa) => { if (sa.metadata?.namespace === 'team-a' && sa.metadata.uid !== first.metadata?.uid) { clearTimeout(timer); h.remove(); resolve(); } } });
     });
   });
 
