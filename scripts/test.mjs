@@ -27,5 +27,6 @@ else if (args[0] === '--unit') files = find('src');
 else if (args[0] === '--e2e') files = find('test');
 else files = [...find('src'), ...find('test')];
 
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+// A test that hangs fails after 5 minutes with its name, instead of holding CI until its limit.
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);
