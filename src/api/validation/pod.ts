@@ -149,6 +149,8 @@ function mutableStripped(specValue: unknown, keepNodeName: string | undefined): 
 }
 
 export function validatePod(obj: KObject, old?: KObject): FieldError[] {
+  // A spec carried over from the stored object (status updates keep it by reference) was validated when stored.
+  if (old && obj.spec === old.spec) return [];
   const errs = validatePodSpec(obj.spec, 'spec');
   if (old) {
     const oldSpec = asObj(old.spec);

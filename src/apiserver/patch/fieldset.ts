@@ -250,6 +250,16 @@ export class FieldSet {
     return out;
   }
 
+  /** Whether every member of this set is a member of `other`. */
+  isSubsetOf(other: FieldSet): boolean {
+    for (const k of this.members.keys()) if (!other.members.has(k)) return false;
+    for (const [k, c] of this.children) {
+      const o = other.children.get(k);
+      if (!o ? !c.set.isEmpty() : !c.set.isSubsetOf(o.set)) return false;
+    }
+    return true;
+  }
+
   equals(other: FieldSet): boolean {
     return this.difference(other).isEmpty() && other.difference(this).isEmpty();
   }
@@ -291,16 +301,19 @@ function readV1(json: Record<string, unknown>): { set: FieldSet | undefined; isM
       continue;
     }
     let pe: PathElement;
+    // A field's key is already in canonical form; keys and values are re-serialised canonically.
+    const isField = key.length >= 2 && key[0] === 'f' && key[1] === ':';
     try {
-      pe = parsePE(key);
+      pe = isField ? { f: key.slice(2) } : parsePE(key);
     } catch (err) {
       if (err instanceof UnknownPathElement) continue;
       throw new Error(`parsing key as path element: ${(err as Error).message}`);
     }
     const child = readV1(v);
     set ??= new FieldSet();
-    if (child.isMember) set.members.set(serializePE(pe), pe);
-    if (child.set) set.children.set(serializePE(pe), { pe, set: child.set });
+    const serialized = isField ? key : serializePE(pe);
+    if (child.isMember) set.members.set(serialized, pe);
+    if (child.set) set.children.set(serialized, { pe, set: child.set });
   }
   if (!set) isMember = true;
   return { set, isMember };

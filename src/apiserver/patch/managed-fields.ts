@@ -51,6 +51,11 @@ const PRINTABLE = /^[^\p{C}\p{Z}]$|^ $/u;
 
 /** Upstream ValidateManagedFields, plus the shape checks JSON input needs. Field paths are relative to `fieldPath`. */
 export function validateManagedFields(value: unknown, fieldPath = 'metadata.managedFields'): FieldError[] {
+  return checkManagedFields(value, fieldPath, []);
+}
+
+/** validateManagedFields, keeping each entry's parsed `fieldsV1` in `sets` (so that decoding parses once). */
+function checkManagedFields(value: unknown, fieldPath: string, sets: Array<FieldSet | undefined>): FieldError[] {
   const errs: FieldError[] = [];
   if (value === undefined || value === null) return errs;
   if (!Array.isArray(value)) return [{ reason: 'FieldValueTypeInvalid', field: fieldPath, message: 'Invalid value: "object": must be an array' }];
@@ -86,7 +91,7 @@ export function validateManagedFields(value: unknown, fieldPath = 'metadata.mana
     }
     if (e.fieldsV1 !== undefined && e.fieldsV1 !== null) {
       try {
-        FieldSet.fromJSON(e.fieldsV1);
+        sets[i] = decodeFields(e.fieldsV1);
       } catch (err) {
         errs.push({ reason: 'FieldValueInvalid', field: `${at}.fieldsV1`, message: `Invalid value: ${(err as Error).message}` });
       }
@@ -99,22 +104,45 @@ export function validateManagedFields(value: unknown, fieldPath = 'metadata.mana
 export function decodeManagedFields(entries: unknown): Managed {
   const out: Managed = new Map();
   if (entries === undefined || entries === null) return out;
-  const errs = validateManagedFields(entries);
+  const sets: Array<FieldSet | undefined> = [];
+  const errs = checkManagedFields(entries, 'metadata.managedFields', sets);
   if (errs.length) throw new Error(`failed to decode managed fields: ${errs[0].field}: ${errs[0].message}`);
-  for (const e of entries as ManagedFieldsEntry[]) {
+  (entries as ManagedFieldsEntry[]).forEach((e, i) => {
     const entry: ManagerEntry = {
       manager: e.manager ?? '',
       operation: e.operation as 'Apply' | 'Update',
       apiVersion: e.apiVersion ?? '',
-      set: e.fieldsV1 ? FieldSet.fromJSON(e.fieldsV1) : new FieldSet(),
+      set: sets[i] ?? new FieldSet(),
     };
     if (e.subresource) entry.subresource = e.subresource;
     if (e.time) entry.time = e.time;
     const id = managerIdentifier(entry);
     if (out.has(id)) throw new Error(`failed to decode managed fields: duplicate entry for ${id}`);
     out.set(id, entry);
-  }
+  });
   return out;
+}
+
+/**
+ * The `fieldsV1` each decoded or encoded set came from or went to. Sets are never changed
+ * once built (every operation returns a new one), so a manager whose fields a write left
+ * alone keeps its JSON as it was instead of having it re-encoded.
+ */
+const fieldsJSON = new WeakMap<FieldSet, Record<string, unknown>>();
+
+function decodeFields(json: unknown): FieldSet {
+  const set = FieldSet.fromJSON(json);
+  fieldsJSON.set(set, json as Record<string, unknown>);
+  return set;
+}
+
+function encodeFields(set: FieldSet): Record<string, unknown> {
+  let json = fieldsJSON.get(set);
+  if (!json) {
+    json = set.toJSON();
+    fieldsJSON.set(set, json);
+  }
+  return json;
 }
 
 /** Entries in upstream's order: Apply before Update, then by time, manager, apiVersion, subresource. */
@@ -133,7 +161,7 @@ export function encodeManagedFields(managed: Managed): ManagedFieldsEntry[] {
     const out: ManagedFieldsEntry = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion };
     if (e.time) out.time = e.time;
     out.fieldsType = 'FieldsV1';
-    out.fieldsV1 = e.set.toJSON();
+    out.fieldsV1 = encodeFields(e.set);
     if (e.subresource) out.subresource = e.subresource;
     return out;
   });
@@ -279,7 +307,7 @@ export interface UpdateManagedFieldsOptions extends SchemaOptions {
  * managed fields are dropped rather than failing the write.
  */
 export function updateManagedFields(o: UpdateManagedFieldsOptions): { object: KObject; managedFields: ManagedFieldsEntry[] } {
-  const object = withoutManagedFields(o.updated);
+  const object = stripManagedFields(o.updated)!;
   const sent = o.updated.metadata?.managedFields;
   if (Array.isArray(sent) && sent.length === 1 && isObject(sent[0]) && Object.keys(sent[0]).length === 0) {
     // A single empty entry is the documented way to reset managed fields.
@@ -298,7 +326,7 @@ export function updateManagedFields(o: UpdateManagedFieldsOptions): { object: KO
   // status of a main-resource update) are left out of the comparison: walking them only
   // to discard what they yield was most of a status update's cost.
   const skipped = (o.ignoredPaths ?? []).filter((p) => p.length === 1).map((p) => p[0]!);
-  const live = withoutManagedFields(omitTop(o.live, skipped));
+  const live = stripManagedFields(omitTop(o.live, skipped));
   const ignored = ignoredSet(o.ignoredPaths);
   const self = '\u0000current-operation';
   const { managed: after, comparison } = updateOthers({ ctx, schema: o.schema, oldObj: live, newObj: omitTop(object, skipped) as KObject, managed, self, force: true, ignored });
@@ -307,7 +335,7 @@ export function updateManagedFields(o: UpdateManagedFieldsOptions): { object: KO
   const id = managerIdentifier({ manager: o.manager, operation: 'Update', apiVersion: o.apiVersion, subresource: o.subresource });
   if (!mine.isEmpty()) {
     const prev = after.get(id);
-    const entry: ManagerEntry = { manager: o.manager, operation: 'Update', apiVersion: o.apiVersion, time: metaTime(o.now), set: prev ? mine.union(prev.set) : mine };
+    const entry: ManagerEntry = { manager: o.manager, operation: 'Update', apiVersion: o.apiVersion, time: metaTime(o.now), set: !prev ? mine : mine.isSubsetOf(prev.set) ? prev.set : mine.union(prev.set) };
     if (o.subresource) entry.subresource = o.subresource;
     after.set(id, entry);
   }
@@ -315,6 +343,14 @@ export function updateManagedFields(o: UpdateManagedFieldsOptions): { object: KO
   object.metadata ??= {};
   if (managedFields.length) object.metadata.managedFields = managedFields;
   return { object, managedFields };
+}
+
+/** A copy without `metadata.managedFields`, shallow below metadata: the walks below only read. */
+function stripManagedFields(obj: KObject | undefined): KObject | undefined {
+  if (!obj) return undefined;
+  if (!obj.metadata) return { ...obj };
+  const { managedFields: _, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
 }
 
 function omitTop(obj: KObject | undefined, keys: string[]): KObject | undefined {

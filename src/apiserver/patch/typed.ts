@@ -129,9 +129,40 @@ export interface Comparison {
 
 /** Differences from `lhs` (old) to `rhs` (new). Items that cannot be keyed are skipped. */
 export function compare(ctx: TypedContext, lhs: unknown, rhs: unknown, schema: Schema | undefined): Comparison {
+  if (lhs === undefined && rhs !== undefined) return { added: addedFields(ctx, rhs, schema, 'root').set ?? new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
   const c: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
   walkCompare(ctx, lhs, rhs, schema, [], c, 'root');
   return c;
+}
+
+/**
+ * What `walkCompare` adds when everything is new (every create), built bottom-up: each
+ * level's set is made once instead of every leaf being inserted from the root. Returns
+ * the fields beneath `value` and whether `value`'s own path is a member.
+ */
+function addedFields(ctx: TypedContext, value: unknown, schema: Schema | undefined, origin: Origin): { set: FieldSet | undefined; member: boolean } {
+  if (value === undefined) return { set: undefined, member: true };
+  const t = typeOf(ctx, schema, value);
+  if (t.kind === 'scalar' || (t.kind === 'list' && t.relationship === 'atomic') || (t.kind === 'map' && t.atomic) || isEmptyish(value)) {
+    return { set: undefined, member: true };
+  }
+  let set: FieldSet | undefined;
+  const add = (pe: PathElement, child: { set: FieldSet | undefined; member: boolean }) => {
+    if (!child.member && !child.set) return;
+    set ??= new FieldSet();
+    const key = serializePE(pe);
+    if (child.member) set.members.set(key, pe);
+    if (child.set) set.children.set(key, { pe, set: child.set });
+  };
+  if (t.kind === 'list') {
+    for (const { pe, item } of indexItems(ctx, t, value).values()) add(pe, addedFields(ctx, item, t.item, 'item'));
+    return { set, member: true };
+  }
+  if (t.kind === 'map' && isObject(value)) {
+    for (const key of Object.keys(value)) add(fieldPE(key), addedFields(ctx, value[key], childSchema(ctx, t, key), 'field'));
+  }
+  const implicitStruct = ctx.builtin && origin === 'field' && t.kind === 'map' && t.struct;
+  return { set, member: !implicitStruct };
 }
 
 type Origin = 'root' | 'field' | 'item';
@@ -165,16 +196,35 @@ function walkCompare(ctx: TypedContext, lhs: unknown, rhs: unknown, schema: Sche
     leaf(lhs, rhs, path, c);
     return;
   }
+  // `path` is one stack for the whole walk (pushed and popped around each child): FieldSet.insert keeps elements, never the array.
   if (t.kind === 'list') {
     const l = indexItems(ctx, t, lhs);
     const r = indexItems(ctx, t, rhs);
-    for (const [key, li] of l) walkCompare(ctx, li.item, r.get(key)?.item, t.item, [...path, li.pe], c, 'item');
-    for (const [key, ri] of r) if (!l.has(key)) walkCompare(ctx, undefined, ri.item, t.item, [...path, ri.pe], c, 'item');
+    for (const [key, li] of l) {
+      path.push(li.pe);
+      walkCompare(ctx, li.item, r.get(key)?.item, t.item, path, c, 'item');
+      path.pop();
+    }
+    for (const [key, ri] of r) {
+      if (l.has(key)) continue;
+      path.push(ri.pe);
+      walkCompare(ctx, undefined, ri.item, t.item, path, c, 'item');
+      path.pop();
+    }
   } else if (t.kind === 'map') {
     const lo = isObject(lhs) ? lhs : {};
     const ro = isObject(rhs) ? rhs : {};
-    for (const key of Object.keys(lo)) walkCompare(ctx, lo[key], ro[key], childSchema(ctx, t, key), [...path, fieldPE(key)], c, 'field');
-    for (const key of Object.keys(ro)) if (!(key in lo)) walkCompare(ctx, undefined, ro[key], childSchema(ctx, t, key), [...path, fieldPE(key)], c, 'field');
+    for (const key of Object.keys(lo)) {
+      path.push(fieldPE(key));
+      walkCompare(ctx, lo[key], ro[key], childSchema(ctx, t, key), path, c, 'field');
+      path.pop();
+    }
+    for (const key of Object.keys(ro)) {
+      if (key in lo) continue;
+      path.push(fieldPE(key));
+      walkCompare(ctx, undefined, ro[key], childSchema(ctx, t, key), path, c, 'field');
+      path.pop();
+    }
   }
   if (path.length === 0) return;
   if (lhs === undefined) {
