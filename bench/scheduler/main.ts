@@ -57,7 +57,7 @@ async function withServer<T>(nodes: number, fn: (server: Started, client: Client
   const dataDir = mkdtempSync(join(tmpdir(), 'skiff-bench-sched-'));
   const unregister = onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
   const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  const serverArgs = split ? ['--controllers', '', '--disable-scheduler', '--log-level', 'warn'] : ['--simulated-nodes', String(nodes), '--log-level', 'warn'];
+  const serverArgs = ['--disable-agent', ...(split ? ['--controllers', '', '--disable-scheduler', '--log-level', 'warn'] : ['--simulated-nodes', String(nodes), '--log-level', 'warn'])];
   const server = await startSkiff({ dataDir, nodeArgs, serverArgs });
   const target = targetFor(dataDir, server.port);
   const helpers: ChildProcess[] = [];

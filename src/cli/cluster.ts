@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { join } from 'node:path';
 import { openStore } from '../store/index.js';
 import type { ApiServer } from '../apiserver/server.js';
+import type { Client } from '../client/client.js';
 
 export interface ClusterOptions {
   dataDir: string;
@@ -22,6 +23,8 @@ export interface ClusterOptions {
   scheduler?: boolean;
   /** `--node-monitor-grace-period` (default 40 s). */
   nodeMonitorGracePeriodMs?: number;
+  /** Run a node agent (Skiff's kubelet) in this process with the `process` runtime; absent with `--disable-agent`. */
+  agent?: { nodeName: string };
   /** `--default-not-ready-toleration-seconds` / `--default-unreachable-toleration-seconds` (300 s each). */
   defaultTolerationSeconds?: { notReadySeconds?: number; unreachableSeconds?: number };
 }
@@ -119,12 +122,37 @@ async function startApiClients(api: ApiServer, options: ClusterOptions, logger: 
     });
     logger.info({ nodes: simulatedNodes }, `${simulatedNodes} simulated node(s) registered`);
   }
+  const agent = options.agent ? await startLocalAgent(client, options.dataDir, options.agent.nodeName, logger) : undefined;
   return {
     async stop() {
+      await agent?.stop();
       await nodes?.stop();
       await scheduler?.stop();
       await controllers.stop();
       client.close();
+    },
+  };
+}
+
+/**
+ * The server's own node: an agent on the `process` runtime, labelled as the control plane
+ * (as k3s labels its server nodes). Stopping the server stops its pods' processes: none
+ * outlive it.
+ */
+async function startLocalAgent(client: Client, dataDir: string, nodeName: string, logger: Logger): Promise<{ stop(): Promise<void> }> {
+  const [{ startAgent }, { createProcessRuntime }] = await Promise.all([import('../node/agent/index.js'), import('../node/runtime/process/index.js')]);
+  const agentDir = join(dataDir, 'agent');
+  const runtime = createProcessRuntime();
+  const agent = await startAgent({
+    client, nodeName, runtime, dataDir: agentDir,
+    labels: { 'node-role.kubernetes.io/control-plane': 'true' },
+    onError: (err) => logger.warn({ err: String(err) }, 'agent'),
+  });
+  logger.info({ node: nodeName }, `node ${nodeName} registered (process runtime)`);
+  return {
+    async stop() {
+      await agent.stop({ killPods: true, graceSeconds: 5 });
+      await runtime.close({ killAll: true });
     },
   };
 }

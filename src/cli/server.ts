@@ -2,7 +2,7 @@
  * `skiff server`: flags named like k3s's, then credentials, store and API server.
  */
 import { mkdirSync, accessSync, constants } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
@@ -31,7 +31,8 @@ Flags:
                                How long pods stay on a not-ready / unreachable node before
                                eviction, unless they say otherwise (default 300)
   --disable-agent              Run no local node agent: a control plane whose only nodes are
-                               simulated or join later (k3s's flag; the local agent is to come)
+                               simulated or join later (k3s's flag)
+  --node-name NAME             Name of the local node (default: this host's name)
   --log-level LEVEL            debug, info (default), warn, error
 `;
 
@@ -46,6 +47,7 @@ export interface ServerFlags {
   scheduler: boolean;
   controllers: string[];
   disableAgent: boolean;
+  nodeName: string;
   nodeMonitorGracePeriodMs: number;
   defaultTolerationSeconds: { notReadySeconds: number; unreachableSeconds: number };
 }
@@ -68,6 +70,7 @@ export function parseServerFlags(argv: string[]): ServerFlags {
         'disable-scheduler': { type: 'boolean' },
         controllers: { type: 'string' },
         'disable-agent': { type: 'boolean' },
+        'node-name': { type: 'string' },
         'node-monitor-grace-period': { type: 'string' },
         'default-not-ready-toleration-seconds': { type: 'string' },
         'default-unreachable-toleration-seconds': { type: 'string' },
@@ -101,12 +104,25 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     scheduler: !values['disable-scheduler'],
     controllers,
     disableAgent: values['disable-agent'] === true,
+    nodeName: parseNodeName(values['node-name']),
     nodeMonitorGracePeriodMs: parseDurationFlag('node-monitor-grace-period', values['node-monitor-grace-period'] ?? '40s'),
     defaultTolerationSeconds: {
       notReadySeconds: parseSecondsFlag('default-not-ready-toleration-seconds', values['default-not-ready-toleration-seconds'] ?? '300'),
       unreachableSeconds: parseSecondsFlag('default-unreachable-toleration-seconds', values['default-unreachable-toleration-seconds'] ?? '300'),
     },
   };
+}
+
+/** A node is named by a DNS subdomain; the host's name is made into one (k3s does the same). */
+function parseNodeName(flag: string | undefined): string {
+  if (flag !== undefined) {
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(flag) || flag.length > 253) {
+      throw new UsageError(`invalid --node-name "${flag}": must be a lowercase DNS subdomain (letters, digits, '-' and '.')`);
+    }
+    return flag;
+  }
+  const name = hostname().toLowerCase().replace(/[^-a-z0-9.]/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 253);
+  return name || 'skiff-node';
 }
 
 function checkDataDir(dir: string): void {
@@ -124,7 +140,7 @@ export async function runServer(argv: string[]): Promise<number | undefined> {
   const flags = parseServerFlags(argv);
   checkDataDir(flags.dataDir);
   const logger = pino({ level: flags.logLevel, base: { component: 'skiff' } });
-  const cluster = await startCluster({ ...flags, logger });
+  const cluster = await startCluster({ ...flags, logger, agent: flags.disableAgent ? undefined : { nodeName: flags.nodeName } });
   // bin/skiff.cjs saves its V8 code cache after this: the run has compiled what start-up needs.
   process.emit('skiff:started' as never);
   stopOnSignals(logger, () => cluster.stop());

@@ -145,6 +145,7 @@ describe('skiff CLI', () => {
 
   it('rejects bad simulated-node counts with one line and exit code 2', () => {
     assert.equal(skiffSync(['server', '--simulated-nodes', 'many']).stderr.trim(), 'skiff: invalid --simulated-nodes "many": must be a number from 0 to 100000');
+    assert.equal(skiffSync(['server', '--node-name', 'Bad_Name']).stderr.trim(), `skiff: invalid --node-name "Bad_Name": must be a lowercase DNS subdomain (letters, digits, '-' and '.')`);
     const r = skiffSync(['sim', '--nodes', '0']);
     assert.equal(r.code, 2);
     assert.equal(r.stderr.trim(), 'skiff: invalid --nodes "0": must be a number from 1 to 100000');
@@ -166,7 +167,7 @@ describe('skiff CLI', () => {
       })();
       return { child, exited, ready, output: () => out };
     };
-    const server = started(['server', '--data-dir', dataDir, '--https-listen-port', String(port), '--simulated-nodes', '2'], /2 simulated node\(s\) registered/);
+    const server = started(['server', '--data-dir', dataDir, '--https-listen-port', String(port), '--simulated-nodes', '2', '--node-name', 'local'], /2 simulated node\(s\) registered/);
     let sim: ReturnType<typeof started> | undefined;
     try {
       await server.ready;
@@ -176,7 +177,8 @@ describe('skiff CLI', () => {
       const nodes = spawnSync('kubectl', ['--kubeconfig', kubeconfig, 'get', 'nodes', '--no-headers'], { encoding: 'utf8', timeout: 30_000 });
       assert.equal(nodes.status, 0, nodes.stderr);
       const lines = nodes.stdout.trim().split('\n').map((l) => l.split(/\s+/).slice(0, 2).join(' ')).sort();
-      assert.deepEqual(lines, ['extra-0 Ready', 'sim-node-0 Ready', 'sim-node-1 Ready']);
+      // The server's own node (its agent, --node-name) beside the simulated ones.
+      assert.deepEqual(lines, ['extra-0 Ready', 'local Ready', 'sim-node-0 Ready', 'sim-node-1 Ready']);
       const extra = JSON.parse(spawnSync('kubectl', ['--kubeconfig', kubeconfig, 'get', 'node', 'extra-0', '-o', 'json'], { encoding: 'utf8', timeout: 30_000 }).stdout);
       assert.equal(extra.status.capacity.cpu, '4');
       assert.equal(extra.status.capacity.memory, '8Gi');

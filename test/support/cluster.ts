@@ -134,12 +134,14 @@ export interface TestClusterOptions {
   datastoreEndpoint?: string;
   /** Simulated nodes the server registers (`--simulated-nodes`). */
   simulatedNodes?: number;
+  /** Run the local node agent (process runtime) as `skiff server` does unless `--disable-agent`; its node is named `agent`. */
+  agent?: boolean;
 }
 
 export async function startTestCluster(options: TestClusterOptions = {}): Promise<TestCluster> {
   const dataDir = mkdtempSync(join(tmpdir(), 'skiff-e2e-'));
   const logger = pino({ level: process.env.SKIFF_TEST_LOG ?? 'silent' });
-  const start = () => startCluster({ dataDir, port: 0, bindAddress: '127.0.0.1', datastoreEndpoint: options.datastoreEndpoint, simulatedNodes: options.simulatedNodes, logger });
+  const start = () => startCluster({ dataDir, port: 0, bindAddress: '127.0.0.1', datastoreEndpoint: options.datastoreEndpoint, simulatedNodes: options.simulatedNodes, agent: options.agent ? { nodeName: 'agent' } : undefined, logger });
   let cluster = await start();
   const self: TestCluster = {
     dataDir,

@@ -8,10 +8,11 @@
  * Pods bound to these nodes are moved through their phases by pods.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { metaTime, microTime } from '../../api/time.js';
+import { metaTime } from '../../api/time.js';
 import type { KObject } from '../../api/types.js';
 import type { Client, ResourceClient } from '../../client/client.js';
-import { isAlreadyExists, isConflict, isNotFound } from '../../client/errors.js';
+import { isAlreadyExists } from '../../client/errors.js';
+import { ensureLease, renewLease } from '../lease.js';
 import { realClock, type Clock } from '../../client/clock.js';
 import type { Informer } from '../../client/informer.js';
 import { resources } from '../../client/resources.js';
@@ -69,7 +70,7 @@ export async function startSimulatedNodes(o: SimulatedNodesOptions): Promise<Sim
 
   const renewLeases = () => inBatches(names, o.concurrency ?? 20, async (name) => {
     try {
-      known.set(name, await renew(leases, known.get(name), name, leaseSeconds, clock.now()));
+      known.set(name, await renewLease(leases, known.get(name), name, leaseSeconds, clock.now()));
     } catch (err) {
       o.onError?.(err);
     }
@@ -143,34 +144,6 @@ async function register(nodes: ResourceClient, name: string, o: SimulatedNodesOp
       },
     },
   }, { fieldManager: 'skiff-simulated-node' });
-}
-
-function leaseSpec(name: string, seconds: number, now: Date): Record<string, unknown> {
-  return { holderIdentity: name, leaseDurationSeconds: seconds, renewTime: microTime(now) };
-}
-
-async function ensureLease(leases: ResourceClient, name: string, seconds: number, now: Date): Promise<KObject> {
-  try {
-    return await leases.create({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace: 'kube-node-lease' }, spec: leaseSpec(name, seconds, now) });
-  } catch (err) {
-    if (!isAlreadyExists(err)) throw err;
-    return renew(leases, undefined, name, seconds, now);
-  }
-}
-
-/** An update at the last known resourceVersion; on a conflict (or nothing known) read it again once. */
-async function renew(leases: ResourceClient, last: KObject | undefined, name: string, seconds: number, now: Date): Promise<KObject> {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const current = last ?? (await leases.get(name, 'kube-node-lease'));
-      return await leases.update({ ...current, spec: { ...(current.spec as object), ...leaseSpec(name, seconds, now) } });
-    } catch (err) {
-      if (isNotFound(err)) return ensureLease(leases, name, seconds, now);
-      if (!isConflict(err) || attempt === 1) throw err;
-      last = undefined;
-    }
-  }
-  throw new Error('unreachable');
 }
 
 async function inBatches<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {

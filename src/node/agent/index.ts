@@ -1,0 +1,123 @@
+/**
+ * `skiff agent`, Skiff's kubelet: registers its Node and keeps it alive (node.ts), and
+ * runs the pods bound to it through a CRI-shaped `Runtime` (pod-sync.ts): one work-queue
+ * key per pod, so a pod is never synced twice at once while different pods proceed in
+ * parallel; the runtime's container events and the API's pod changes both requeue.
+ */
+import { join } from 'node:path';
+import type { Pod } from '../../api/objects/index.js';
+import type { KObject } from '../../api/types.js';
+import type { Client } from '../../client/client.js';
+import { realClock, type Clock } from '../../client/clock.js';
+import { isNotFound } from '../../client/errors.js';
+import { Informer, objectKey } from '../../client/informer.js';
+import { resources } from '../../client/resources.js';
+import { WorkQueue } from '../../client/workqueue.js';
+import { EventRecorder } from '../../controllers/runtime/events.js';
+import type { Runtime } from '../runtime/types.js';
+import { hostFacts } from './host.js';
+import { startNodeReporter } from './node.js';
+import { PodSync } from './pod-sync.js';
+import { Prober, probeLabel } from './probes.js';
+
+export interface AgentOptions {
+  client: Client;
+  nodeName: string;
+  runtime: Runtime;
+  /** Where pod logs and runtime state live (`<dataDir>/pods`). */
+  dataDir: string;
+  /** The node's InternalIP; 127.0.0.1 by default (process-runtime pods share the host's network). */
+  address?: string;
+  /** The port of the agent's kubelet API (logs, exec), reported in the Node's daemonEndpoints. */
+  kubeletPort?: number;
+  labels?: Record<string, string>;
+  clock?: Clock;
+  /** Pods synced at once. */
+  workers?: number;
+  onError?(err: unknown): void;
+}
+
+export interface Agent {
+  nodeName: string;
+  /** The pods informer (this node's pods), for the kubelet API's log lookups. */
+  pods: Informer<Pod>;
+  /** Containers of a pod as the runtime has them, newest attempt first per name. */
+  podSandbox(namespace: string, name: string): string | undefined;
+  /** Stops syncing; with `killPods`, stops every container (within `graceSeconds`). */
+  stop(options?: { killPods?: boolean; graceSeconds?: number }): Promise<void>;
+}
+
+export async function startAgent(o: AgentOptions): Promise<Agent> {
+  const clock = o.clock ?? realClock;
+  const onError = o.onError ?? (() => undefined);
+  const version = await o.runtime.version();
+  const runtimeName = o.runtime.handler;
+  const facts = hostFacts(o.dataDir, `${runtimeName}://${version.runtimeVersion}`);
+  const address = o.address ?? '127.0.0.1';
+  const reporter = await startNodeReporter({ client: o.client, name: o.nodeName, address, facts, kubeletPort: o.kubeletPort ?? 0, labels: o.labels, clock, onError });
+
+  const podsApi = o.client.resource<Pod>(resources.pods);
+  const informer = new Informer<Pod>(podsApi, { fieldSelector: `spec.nodeName=${o.nodeName}`, onError });
+  const lookup = (resource: typeof resources.configmaps) => async (namespace: string, name: string): Promise<KObject | undefined> => {
+    try {
+      return await o.client.resource(resource).get(name, namespace);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  };
+  const events = new EventRecorder({ client: o.client, component: 'kubelet', host: o.nodeName, clock });
+  const podOf = (key: string) => {
+    const [namespace, name] = key.split('/') as [string, string];
+    return informer.get(name, namespace);
+  };
+  const prober = new Prober({
+    runtime: o.runtime, clock, podIP: address,
+    changed: (key) => queue.add(key),
+    failed: (key, kind, output) => {
+      const pod = podOf(key);
+      if (pod) events.event(pod, 'Warning', 'Unhealthy', `${probeLabel(kind)} probe failed: ${output}`);
+    },
+    unhealthy: (key, container, id, kind) => {
+      const pod = podOf(key);
+      if (!pod) return;
+      events.event(pod, 'Normal', 'Killing', `Container ${container} failed ${kind} probe, will be restarted`);
+      const probe = pod.spec.containers.find((c) => c.name === container)?.[`${kind}Probe`] as { terminationGracePeriodSeconds?: number } | undefined;
+      const grace = probe?.terminationGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+      // The runtime's stopped event requeues the pod, whose restartPolicy decides what follows.
+      o.runtime.stopContainer(id, grace).catch(onError);
+    },
+  });
+  const sync = new PodSync({
+    pods: podsApi, runtime: o.runtime, runtimeName, logRoot: join(o.dataDir, 'pods'), hostIP: address,
+    allocatable: facts.allocatable, envSources: { configMap: lookup(resources.configmaps), secret: lookup(resources.secrets) },
+    events, prober, clock,
+  });
+  const queue = new WorkQueue({
+    workers: o.workers ?? 16, clock,
+    reconcile: (key) => sync.sync(key, podOf(key)),
+    onError: (_key, err) => onError(err),
+  });
+  const handle = informer.addHandler({ add: (p) => queue.add(objectKey(p)), update: (_o, p) => queue.add(objectKey(p)), delete: (p) => queue.add(objectKey(p)) });
+  const unsubscribe = o.runtime.onEvent((e) => {
+    const key = sync.keyOfSandbox(e.sandboxId);
+    if (key) queue.add(key);
+  });
+  informer.start();
+  await informer.waitForSync();
+
+  return {
+    nodeName: o.nodeName,
+    pods: informer,
+    podSandbox: (namespace, name) => sync.sandboxOf(`${namespace}/${name}`),
+    async stop(options = {}) {
+      unsubscribe();
+      handle.remove();
+      informer.stop();
+      queue.stop();
+      prober.stopAll();
+      await reporter.stop();
+      if (options.killPods) await sync.stopAll(options.graceSeconds ?? 0);
+    },
+  };
+}

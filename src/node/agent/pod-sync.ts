@@ -1,0 +1,281 @@
+/**
+ * One pod's convergence, level-based as the kubelet's syncPod: the desired pod from the
+ * API, the actual containers from the runtime, and the step that brings them closer —
+ * init containers one at a time, then every app container, restarts by the pod's
+ * restartPolicy with CrashLoopBackOff, graceful termination on deletion (SIGTERM, then
+ * SIGKILL after the grace period, then the final delete with a zero grace period, as
+ * kubelet confirms it) — followed by a status write when anything a user sees changed.
+ */
+import { join } from 'node:path';
+import type { Container, Pod } from '../../api/objects/index.js';
+import { deepEqual } from '../../apiserver/patch/json.js';
+import type { EventRecorder } from '../../controllers/runtime/events.js';
+import type { ResourceClient } from '../../client/client.js';
+import { isConflict, isNotFound } from '../../client/errors.js';
+import type { Clock } from '../../client/clock.js';
+import type { ReconcileResult } from '../../client/workqueue.js';
+import type { ContainerStatus, Runtime } from '../runtime/types.js';
+import { RestartBackoff } from './backoff.js';
+import { ContainerConfigError, containerEnv, expand, type EnvSources } from './env.js';
+import type { Prober } from './probes.js';
+import { podStatus, type Waiting } from './status.js';
+
+export interface PodSyncContext {
+  pods: ResourceClient<Pod>;
+  runtime: Runtime;
+  runtimeName: string;
+  /** Root of the per-pod log directories (`<ns>_<name>_<uid>/<container>/<attempt>.log`). */
+  logRoot: string;
+  hostIP: string;
+  allocatable: Record<string, string>;
+  envSources: EnvSources;
+  events: EventRecorder;
+  prober: Prober;
+  clock: Clock;
+}
+
+/** What the agent remembers of a pod between syncs. */
+interface Tracked {
+  uid: string;
+  sandboxId: string;
+  waiting: Map<string, Waiting>;
+  /** When a container last failed to be created or configured (no instance records it). */
+  failedAt: Map<string, number>;
+}
+
+const DEFAULT_GRACE_SECONDS = 30;
+
+/** Go's time.Duration formatting for whole seconds (`10s`, `1m20s`, `5m0s`), as back-off messages print it. */
+export function goDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${s % 60}s`;
+}
+
+/** upstream format.Pod: `name_namespace(uid)`. */
+function podRef(pod: Pod): string {
+  return `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
+}
+
+export class PodSync {
+  private readonly tracked = new Map<string, Tracked>();
+  private readonly backoff = new RestartBackoff();
+
+  constructor(private readonly ctx: PodSyncContext) {}
+
+  /** The pod key a sandbox belongs to, for runtime events. */
+  keyOfSandbox(sandboxId: string): string | undefined {
+    for (const [key, t] of this.tracked) if (t.sandboxId === sandboxId) return key;
+    return undefined;
+  }
+
+  sandboxOf(key: string): string | undefined {
+    return this.tracked.get(key)?.sandboxId;
+  }
+
+  async sync(key: string, pod: Pod | undefined): Promise<ReconcileResult> {
+    const known = this.tracked.get(key);
+    if (known && (!pod || pod.metadata.uid !== known.uid)) await this.teardown(key, known, 0);
+    if (!pod) return undefined;
+    if (pod.metadata.deletionTimestamp) return this.terminate(key, pod);
+    const phase = pod.status?.phase;
+    if ((phase === 'Succeeded' || phase === 'Failed') && !this.tracked.has(key)) return undefined;
+    const t = await this.ensureSandbox(key, pod);
+    const instances = await this.ctx.runtime.listContainers({ sandboxId: t.sandboxId });
+    let requeueAfterMs: number | undefined;
+    const later = (ms: number) => { requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, ms); };
+    if (phase !== 'Succeeded' && phase !== 'Failed') {
+      const initDone = await this.syncInitContainers(pod, t, instances, later);
+      if (initDone) for (const c of pod.spec.containers) await this.syncContainer(pod, t, c, instances, later);
+    }
+    this.syncProbes(key, pod, t);
+    await this.writeStatus(pod, t, false);
+    return requeueAfterMs === undefined ? undefined : { requeueAfterMs };
+  }
+
+  /** Probes follow the running instances of the pod's app containers. */
+  private syncProbes(key: string, pod: Pod, t: Tracked): void {
+    void this.ctx.runtime.listContainers({ sandboxId: t.sandboxId }).then((instances) => {
+      const running = pod.spec.containers.flatMap((c) => instances.filter((i) => i.name === c.name && i.state === 'running').map((i) => ({ container: c, id: i.id })));
+      this.ctx.prober.sync(key, pod, running);
+    });
+  }
+
+  /** Init containers in order; true once every one has exited 0. */
+  private async syncInitContainers(pod: Pod, t: Tracked, instances: ContainerStatus[], later: (ms: number) => void): Promise<boolean> {
+    for (const c of pod.spec.initContainers ?? []) {
+      const latest = newest(instances, c.name);
+      if (latest?.state === 'exited' && latest.exitCode === 0) continue;
+      if (latest?.state === 'running') return false;
+      if (latest?.state === 'exited' && (pod.spec.restartPolicy ?? 'Always') === 'Never') return false; // the pod has failed
+      await this.startOrBackOff(pod, t, c, latest, later);
+      return false;
+    }
+    return true;
+  }
+
+  private async syncContainer(pod: Pod, t: Tracked, c: Container, instances: ContainerStatus[], later: (ms: number) => void): Promise<void> {
+    const latest = newest(instances, c.name);
+    if (latest?.state === 'running') {
+      t.waiting.delete(c.name);
+      return;
+    }
+    if (latest?.state === 'exited') {
+      const policy = pod.spec.restartPolicy ?? 'Always';
+      const restart = policy === 'Always' || (policy === 'OnFailure' && latest.exitCode !== 0);
+      if (!restart) {
+        t.waiting.delete(c.name);
+        return;
+      }
+    }
+    await this.startOrBackOff(pod, t, c, latest, later);
+  }
+
+  /** Starts the container's next instance, unless its restart back-off still runs. */
+  private async startOrBackOff(pod: Pod, t: Tracked, c: Container, latest: ContainerStatus | undefined, later: (ms: number) => void): Promise<void> {
+    const key = `${pod.metadata.uid}/${c.name}`;
+    const now = this.ctx.clock.now().getTime();
+    const failedBefore = latest?.state === 'exited' ? Number(latest.finishedAt / 1_000_000n) : t.failedAt.get(c.name);
+    if (failedBefore !== undefined) {
+      const wait = this.backoff.remaining(key, failedBefore, now);
+      if (wait > 0) {
+        if (latest?.state === 'exited') {
+          const message = `back-off ${goDuration(this.backoff.current(key))} restarting failed container=${c.name} pod=${podRef(pod)}`;
+          if (t.waiting.get(c.name)?.reason !== 'CrashLoopBackOff') this.ctx.events.event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${podRef(pod)}`);
+          t.waiting.set(c.name, { reason: 'CrashLoopBackOff', message });
+        }
+        later(wait);
+        return;
+      }
+      this.backoff.restarted(key, failedBefore);
+    }
+    if (latest && latest.state === 'created') await this.ctx.runtime.removeContainer(latest.id).catch(() => undefined);
+    const attempt = latest ? latest.attempt + (latest.state === 'created' ? 0 : 1) : 0;
+    const waiting = await this.startContainer(pod, t, c, attempt);
+    if (waiting) {
+      t.waiting.set(c.name, waiting);
+      t.failedAt.set(c.name, this.ctx.clock.now().getTime());
+      later(this.backoff.current(key));
+    } else {
+      t.waiting.delete(c.name);
+      t.failedAt.delete(c.name);
+    }
+  }
+
+  /** Creates and starts one instance; a Waiting when it could not. */
+  private async startContainer(pod: Pod, t: Tracked, c: Container, attempt: number): Promise<Waiting | undefined> {
+    const { runtime, events } = this.ctx;
+    const hostIP = this.ctx.hostIP;
+    let envs;
+    try {
+      envs = await containerEnv(c, { pod, hostIP, podIP: hostIP, allocatable: this.ctx.allocatable, sources: this.ctx.envSources });
+    } catch (err) {
+      if (!(err instanceof ContainerConfigError)) throw err;
+      events.event(pod, 'Warning', 'Failed', `Error: ${err.message}`);
+      return { reason: 'CreateContainerConfigError', message: err.message };
+    }
+    const vars = new Map(envs.map((e) => [e.key, e.value]));
+    const lookup = (name: string) => vars.get(name);
+    let id: string;
+    try {
+      id = await runtime.createContainer(t.sandboxId, {
+        name: c.name, attempt, image: c.image ?? '',
+        command: (c.command ?? []).map((s) => expand(s, lookup)), args: (c.args ?? []).map((s) => expand(s, lookup)),
+        workingDir: typeof c.workingDir === 'string' && c.workingDir ? c.workingDir : undefined,
+        envs, mounts: [], logPath: join(c.name, `${attempt}.log`),
+        stdin: c.stdin === true, stdinOnce: c.stdinOnce === true, tty: c.tty === true,
+        labels: { 'io.kubernetes.pod.uid': pod.metadata.uid ?? '', 'io.kubernetes.container.name': c.name }, annotations: {},
+      });
+    } catch (err) {
+      const message = (err as Error).message;
+      events.event(pod, 'Warning', 'Failed', `Error: ${message}`);
+      return { reason: 'CreateContainerError', message };
+    }
+    events.event(pod, 'Normal', 'Created', `Created container: ${c.name}`);
+    try {
+      await runtime.startContainer(id);
+    } catch (err) {
+      const message = (err as Error).message;
+      events.event(pod, 'Warning', 'Failed', `Error: ${message}`);
+      return undefined; // the instance has exited with StartError; its restart goes through back-off
+    }
+    events.event(pod, 'Normal', 'Started', `Started container ${c.name}`);
+    return undefined;
+  }
+
+  private async ensureSandbox(key: string, pod: Pod): Promise<Tracked> {
+    const known = this.tracked.get(key);
+    if (known) return known;
+    const meta = pod.metadata;
+    const sandboxId = await this.ctx.runtime.runPodSandbox({
+      uid: meta.uid ?? '', name: meta.name ?? '', namespace: meta.namespace ?? 'default', attempt: 0,
+      hostname: pod.spec.hostname ?? meta.name ?? '',
+      logDirectory: join(this.ctx.logRoot, `${meta.namespace}_${meta.name}_${meta.uid}`),
+      labels: { ...meta.labels }, annotations: { ...meta.annotations },
+    });
+    const t: Tracked = { uid: meta.uid ?? '', sandboxId, waiting: new Map(), failedAt: new Map() };
+    this.tracked.set(key, t);
+    return t;
+  }
+
+  /** Deletion: stop every container within the grace period, report, confirm the delete. */
+  private async terminate(key: string, pod: Pod): Promise<ReconcileResult> {
+    const t = this.tracked.get(key);
+    if (t) {
+      const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
+      const running = (await this.ctx.runtime.listContainers({ sandboxId: t.sandboxId })).filter((i) => i.state === 'running');
+      for (const i of running) this.ctx.events.event(pod, 'Normal', 'Killing', `Stopping container ${i.name}`);
+      await Promise.all(running.map((i) => this.ctx.runtime.stopContainer(i.id, grace)));
+      await this.writeStatus(pod, t, true);
+    }
+    try {
+      await this.ctx.pods.delete(pod.metadata.name!, pod.metadata.namespace, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
+    } catch (err) {
+      if (!isNotFound(err) && !isConflict(err)) throw err;
+    }
+    if (t) await this.teardown(key, t, 0);
+    return undefined;
+  }
+
+  /** Forgets a pod: its containers are killed (after `graceSeconds`) and its sandbox removed. */
+  private async teardown(key: string, t: Tracked, graceSeconds: number): Promise<void> {
+    const { runtime } = this.ctx;
+    const instances = await runtime.listContainers({ sandboxId: t.sandboxId });
+    await Promise.all(instances.filter((i) => i.state === 'running').map((i) => runtime.stopContainer(i.id, graceSeconds)));
+    await runtime.stopPodSandbox(t.sandboxId);
+    await runtime.removePodSandbox(t.sandboxId);
+    this.backoff.forgetPrefix(`${t.uid}/`);
+    this.ctx.prober.forgetPod(key);
+    this.tracked.delete(key);
+  }
+
+  private async writeStatus(pod: Pod, t: Tracked, terminal: boolean): Promise<void> {
+    const instances = await this.ctx.runtime.listContainers({ sandboxId: t.sandboxId });
+    const status = podStatus({
+      pod, instances, waiting: t.waiting, sandboxReady: true, terminal,
+      hostIP: this.ctx.hostIP, podIP: this.ctx.hostIP, runtimeName: this.ctx.runtimeName, now: this.ctx.clock.now(), probes: this.ctx.prober,
+    });
+    if (sameStatus(pod.status, status)) return;
+    try {
+      await this.ctx.pods.updateStatus({ ...pod, status }, { fieldManager: 'kubelet' });
+    } catch (err) {
+      // A newer pod is on its way through the informer, and with it another sync.
+      if (!isConflict(err) && !isNotFound(err)) throw err;
+    }
+  }
+
+  /** Every pod this agent runs, for shutdown. */
+  async stopAll(graceSeconds: number): Promise<void> {
+    await Promise.all([...this.tracked].map(([key, t]) => this.teardown(key, t, graceSeconds)));
+  }
+}
+
+function newest(instances: ContainerStatus[], name: string): ContainerStatus | undefined {
+  let best: ContainerStatus | undefined;
+  for (const i of instances) if (i.name === name && (!best || i.attempt > best.attempt)) best = i;
+  return best;
+}
+
+/** Conditions' transition times only move with their status, so a plain comparison tells a real change. */
+function sameStatus(a: unknown, b: unknown): boolean {
+  return deepEqual(a ?? {}, b);
+}

@@ -1,0 +1,140 @@
+/**
+ * The node agent's container runtime interface, shaped like the Kubernetes CRI
+ * RuntimeService (k8s.io/cri-api runtime/v1): pod sandboxes, containers in them, their
+ * statuses, logs written by the runtime in the CRI log format, exec. The agent speaks only
+ * this interface, so the `process` runtime (host processes), `containerd` (CRI over gRPC)
+ * and `simulated` are interchangeable, chosen per pod by `RuntimeClass.handler`.
+ *
+ * Times are nanoseconds since the epoch as bigint, as CRI reports them.
+ */
+
+export interface KeyValue {
+  key: string;
+  value: string;
+}
+
+export interface PodSandboxConfig {
+  /** metadata.uid, name, namespace of the pod; `attempt` counts sandboxes made for it. */
+  uid: string;
+  name: string;
+  namespace: string;
+  attempt: number;
+  hostname: string;
+  /** Directory the pod's container logs go under (`/var/log/pods/<ns>_<name>_<uid>` upstream). */
+  logDirectory: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+export type SandboxState = 'ready' | 'notready';
+
+export interface PodSandboxStatus {
+  id: string;
+  config: PodSandboxConfig;
+  state: SandboxState;
+  createdAt: bigint;
+}
+
+export interface Mount {
+  /** Path inside the container. */
+  containerPath: string;
+  /** Path on the host. */
+  hostPath: string;
+  readonly: boolean;
+}
+
+export interface ContainerConfig {
+  name: string;
+  /** Restarts of this container in this pod so far (CRI ContainerMetadata.attempt). */
+  attempt: number;
+  image: string;
+  /** The entrypoint and its arguments after `$(VAR)` expansion (`command` then `args`). */
+  command: string[];
+  args: string[];
+  workingDir?: string;
+  envs: KeyValue[];
+  mounts: Mount[];
+  /** Relative to the sandbox's logDirectory, e.g. `app/0.log`. */
+  logPath: string;
+  stdin: boolean;
+  stdinOnce: boolean;
+  tty: boolean;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+export type ContainerState = 'created' | 'running' | 'exited' | 'unknown';
+
+export interface ContainerStatus {
+  id: string;
+  sandboxId: string;
+  name: string;
+  attempt: number;
+  image: string;
+  state: ContainerState;
+  createdAt: bigint;
+  /** 0n until started / finished. */
+  startedAt: bigint;
+  finishedAt: bigint;
+  exitCode: number;
+  /** E.g. `Completed`, `Error`, `OOMKilled`, `StartError` (as CRI implementations report). */
+  reason: string;
+  message: string;
+  /** Absolute path of the container's CRI log file. */
+  logPath: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+export interface ExecSyncResult {
+  stdout: Buffer;
+  stderr: Buffer;
+  exitCode: number;
+}
+
+export interface RuntimeVersion {
+  runtimeName: string;
+  runtimeVersion: string;
+}
+
+/** What happened to a container, pushed so the agent need not poll (CRI's container events). */
+export interface ContainerEvent {
+  containerId: string;
+  sandboxId: string;
+  type: 'started' | 'stopped' | 'created' | 'deleted';
+}
+
+export interface Runtime {
+  /** The RuntimeClass handler this runtime serves, e.g. `process`. */
+  readonly handler: string;
+  version(): Promise<RuntimeVersion>;
+
+  runPodSandbox(config: PodSandboxConfig): Promise<string>;
+  /** Stops every container of the sandbox (forcibly: the agent stops them gracefully first). */
+  stopPodSandbox(id: string): Promise<void>;
+  removePodSandbox(id: string): Promise<void>;
+  listPodSandboxes(): Promise<PodSandboxStatus[]>;
+
+  createContainer(sandboxId: string, config: ContainerConfig): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  /** SIGTERM, then SIGKILL after `timeoutSeconds` (0: at once); resolves when it has exited. */
+  stopContainer(id: string, timeoutSeconds: number): Promise<void>;
+  removeContainer(id: string): Promise<void>;
+  listContainers(filter?: { sandboxId?: string }): Promise<ContainerStatus[]>;
+  /** Rejects with an error whose `code` is 'NotFound' for an unknown id. */
+  containerStatus(id: string): Promise<ContainerStatus>;
+
+  /** Runs `cmd` in the container's context (exec probes, hooks); kills it after `timeoutSeconds`. */
+  execSync(id: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResult>;
+  /** Asks the runtime to reopen the container's log file (after rotation). */
+  reopenContainerLog(id: string): Promise<void>;
+
+  /** Container state changes as they happen. */
+  onEvent(listener: (event: ContainerEvent) => void): () => void;
+  /** Releases the runtime; with `killAll`, stops every container it runs. */
+  close(options?: { killAll?: boolean }): Promise<void>;
+}
+
+export class RuntimeNotFound extends Error {
+  readonly code = 'NotFound';
+}

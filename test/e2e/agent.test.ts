@@ -1,0 +1,180 @@
+/**
+ * The node agent with the process runtime, through the real kubectl: pods whose
+ * containers are real host processes. A pod runs and reports Running 1/1; a command
+ * that exits reports its code; restarts count and a crash loop shows CrashLoopBackOff;
+ * an init container runs first; environment from a ConfigMap reaches the process;
+ * deleting a pod sends SIGTERM and waits for it; a Deployment's killed process is
+ * restarted; a Job's pod completes.
+ *
+ * Processes are ordinary `sh` commands; files they write go to a temporary directory of
+ * this test.
+ */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { useTestCluster } from '../support/cluster.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'skiff-agent-e2e-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+function podManifest(name: string, script: string, extra = ''): string {
+  return `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+spec:
+  terminationGracePeriodSeconds: 5
+${extra}
+  containers:
+  - name: main
+    image: busybox
+    command: ["sh", "-c", ${JSON.stringify(script)}]
+`;
+}
+
+describe('node agent (process runtime) with kubectl', () => {
+  const env = useTestCluster({ agent: true });
+  const kubectl = async (args: string[], options: { version?: string; input?: string } = {}) => {
+    const res = await env.cluster.kubectl(args, { ...options, timeoutMs: 100_000 });
+    assert.equal(res.code, 0, `kubectl ${args.join(' ')}\nstdout: ${res.stdout}\nstderr: ${res.stderr}`);
+    return res.stdout;
+  };
+  const jsonpath = (kind: string, name: string, path: string) => kubectl(['get', kind, name, '-o', `jsonpath={${path}}`]);
+  const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 60_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+
+  it('registers the node Ready with the host capacity', async () => {
+    await kubectl(['wait', '--for=condition=Ready', 'node/agent', '--timeout=30s']);
+    const nodes = await kubectl(['get', 'nodes']);
+    assert.match(nodes, /\nagent\s+Ready\s+control-plane\s+\S+\s+v1\.33\.0-skiff\n/);
+    assert.match(await jsonpath('node', 'agent', '.status.nodeInfo.containerRuntimeVersion'), /^process:\/\//);
+  });
+
+  it('runs a pod: Running 1/1, the process really runs', async () => {
+    const marker = join(scratch, 'hello');
+    await kubectl(['create', '-f', '-'], { input: podManifest('hello', `echo hello > ${marker}; sleep 3600`) });
+    await kubectl(['wait', '--for=condition=Ready', 'pod/hello', '--timeout=30s']);
+    assert.match(await kubectl(['get', 'pod', 'hello']), /\nhello\s+1\/1\s+Running\s+0\s+/);
+    assert.equal(readFileSync(marker, 'utf8'), 'hello\n');
+    assert.match(await jsonpath('pod', 'hello', '.status.containerStatuses[0].containerID'), /^process:\/\//);
+  });
+
+  it('reports the exit code of a command that fails (restartPolicy Never → Failed, Error)', async () => {
+    await kubectl(['create', '-f', '-'], { input: podManifest('fails', 'exit 3', '  restartPolicy: Never') });
+    await until('phase Failed', async () => (await jsonpath('pod', 'fails', '.status.phase')) === 'Failed');
+    assert.equal(await jsonpath('pod', 'fails', '.status.containerStatuses[0].state.terminated.exitCode'), '3');
+    assert.match(await kubectl(['get', 'pod', 'fails']), /\nfails\s+0\/1\s+Error\s+0\s+/);
+  });
+
+  it('restarts a crashing container and shows CrashLoopBackOff with its back-off', async () => {
+    await kubectl(['create', '-f', '-'], { input: podManifest('crashes', 'exit 1') });
+    await until('CrashLoopBackOff', async () => (await jsonpath('pod', 'crashes', '.status.containerStatuses[0].state.waiting.reason')) === 'CrashLoopBackOff');
+    assert.equal(await jsonpath('pod', 'crashes', '.status.containerStatuses[0].restartCount'), '1');
+    assert.match(await jsonpath('pod', 'crashes', '.status.containerStatuses[0].state.waiting.message'), /^back-off 10s restarting failed container=main pod=crashes_default\(/);
+    assert.match(await kubectl(['get', 'pod', 'crashes']), /\ncrashes\s+0\/1\s+CrashLoopBackOff\s+1 \(\S+ ago\)\s+/);
+    const events = await kubectl(['get', 'events', '--field-selector', 'involvedObject.name=crashes', '-o', 'jsonpath={.items[*].reason}']);
+    assert.match(events, /BackOff/);
+  });
+
+  it('runs init containers first, and gives the process its environment', async () => {
+    const file = join(scratch, 'init');
+    await kubectl(['create', 'configmap', 'settings', '--from-literal=color=blue']);
+    await kubectl(['create', '-f', '-'], {
+      input: `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: staged
+spec:
+  initContainers:
+  - name: setup
+    image: busybox
+    command: ["sh", "-c", "echo init > ${file}"]
+  containers:
+  - name: main
+    image: busybox
+    env:
+    - name: COLOR
+      valueFrom: {configMapKeyRef: {name: settings, key: color}}
+    - name: POD
+      valueFrom: {fieldRef: {fieldPath: metadata.name}}
+    command: ["sh", "-c", "echo \\"$(cat ${file}) $COLOR $(POD)\\" > ${file}.out; sleep 3600"]
+`,
+    });
+    await kubectl(['wait', '--for=condition=Ready', 'pod/staged', '--timeout=30s']);
+    await until('the output file', async () => existsSync(`${file}.out`));
+    assert.equal(readFileSync(`${file}.out`, 'utf8'), 'init blue staged\n');
+    assert.equal(await jsonpath('pod', 'staged', '.status.initContainerStatuses[0].state.terminated.reason'), 'Completed');
+  });
+
+  it('a readiness probe gates Ready; a failing liveness probe restarts the container', async () => {
+    const ready = join(scratch, 'ready');
+    const alive = join(scratch, 'alive');
+    await kubectl(['create', '-f', '-'], {
+      input: `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: probed
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: main
+    image: busybox
+    command: ["sh", "-c", "touch ${alive}; while :; do sleep 0.2; done"]
+    readinessProbe:
+      exec: {command: ["test", "-f", "${ready}"]}
+      periodSeconds: 1
+    livenessProbe:
+      exec: {command: ["test", "-f", "${alive}"]}
+      periodSeconds: 1
+      failureThreshold: 1
+`,
+    });
+    await until('Running', async () => (await jsonpath('pod', 'probed', '.status.phase')) === 'Running');
+    assert.match(await kubectl(['get', 'pod', 'probed']), /\nprobed\s+0\/1\s+Running\s+0\s+/);
+    execFileSync('touch', [ready]);
+    await kubectl(['wait', '--for=condition=Ready', 'pod/probed', '--timeout=30s']);
+    rmSync(alive);
+    await until('a restart', async () => (await jsonpath('pod', 'probed', '.status.containerStatuses[0].restartCount')) === '1');
+    const events = await kubectl(['get', 'events', '--field-selector', 'involvedObject.name=probed', '-o', 'jsonpath={range .items[*]}{.reason}: {.message}{"\\n"}{end}']);
+    assert.match(events, /Unhealthy: Liveness probe failed/);
+    assert.match(events, /Killing: Container main failed liveness probe, will be restarted/);
+  });
+
+  it('deleting a pod sends SIGTERM and waits for the process to finish', async () => {
+    const file = join(scratch, 'term');
+    await kubectl(['create', '-f', '-'], { input: podManifest('graceful', `trap 'echo got TERM > ${file}; exit 0' TERM; while :; do sleep 0.1; done`) });
+    await kubectl(['wait', '--for=condition=Ready', 'pod/graceful', '--timeout=30s']);
+    assert.match(await kubectl(['delete', 'pod', 'graceful', '--timeout=30s']), /pod "graceful" deleted/);
+    assert.equal(readFileSync(file, 'utf8'), 'got TERM\n');
+  });
+
+  it('restarts a Deployment pod whose process is killed', async () => {
+    const marker = `skiff-e2e-${process.pid}-victim`;
+    await kubectl(['create', 'deployment', 'keeper', '--image=busybox', '--replicas=3', '--', 'sh', '-c', 'while :; do sleep 0.5; done', marker]);
+    await kubectl(['rollout', 'status', 'deployment/keeper', '--timeout=60s']);
+    const pids = execFileSync('pgrep', ['-f', marker], { encoding: 'utf8' }).trim().split('\n');
+    assert.equal(pids.length, 3, `three processes run: ${pids}`);
+    process.kill(Number(pids[0]), 'SIGKILL');
+    await until('a restart', async () => (await kubectl(['get', 'pods', '-l', 'app=keeper', '-o', 'jsonpath={.items[*].status.containerStatuses[0].restartCount}'])).split(' ').includes('1'));
+    await kubectl(['rollout', 'status', 'deployment/keeper', '--timeout=60s']);
+    await until('three processes again', async () => execFileSync('pgrep', ['-f', marker], { encoding: 'utf8' }).trim().split('\n').length === 3);
+    await kubectl(['delete', 'deployment', 'keeper']);
+  });
+
+  it("runs a Job's pod to Succeeded", async () => {
+    await kubectl(['create', 'job', 'once', '--image=busybox', '--', 'sh', '-c', 'exit 0']);
+    assert.match(await kubectl(['wait', '--for=condition=complete', 'job/once', '--timeout=60s']), /condition met/);
+    assert.match(await kubectl(['get', 'pods', '-l', 'job-name=once']), /\nonce-\S+\s+0\/1\s+Completed\s+0\s+/);
+  });
+});
