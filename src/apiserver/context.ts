@@ -38,6 +38,8 @@ export interface ApiContext {
   /** Serialized discovery documents, per catalogue version. */
   discoveryCache: Map<string, { version: number; text: string }>;
   openapi: OpenAPICache;
+  /** The client certificate (and the CA kubelets' serving certificates chain to) for reaching kubelets: pods/log. */
+  kubeletClient?: () => { cert: string; key: string; ca: string };
 }
 
 export interface RequestScope {

@@ -100,6 +100,8 @@ export interface ApiServerOptions {
   version?: { gitVersion: string };
   /** tolerationSeconds of the not-ready/unreachable tolerations new pods get (DefaultTolerationSeconds; 300 s each). */
   defaultTolerationSeconds?: DefaultTolerationOptions;
+  /** Credentials for the kubelet API of nodes (pods/log); issued when first needed. */
+  kubeletClient?: () => { cert: string; key: string; ca: string };
 }
 
 export interface ApiServer {
@@ -168,6 +170,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     closing,
     discoveryCache: new Map(),
     openapi: new OpenAPICache({ serverVersion: version.gitVersion }),
+    kubeletClient: options.kubeletClient,
   };
   let ready = false;
 

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { openStore } from '../store/index.js';
 import type { ApiServer } from '../apiserver/server.js';
 import type { Client } from '../client/client.js';
+import type { ClusterCredentials } from '../pki/index.js';
+import type { LogSource } from '../node/server/index.js';
 
 export interface ClusterOptions {
   dataDir: string;
@@ -67,6 +69,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       bindAddress: options.bindAddress,
       port: options.port,
       defaultTolerationSeconds: options.defaultTolerationSeconds,
+      kubeletClient: kubeletClientOf(credentials),
     });
   } catch (err) {
     await store.close();
@@ -84,7 +87,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const kubeconfigPath = join(options.dataDir, 'kubeconfig.yaml');
   await writeKubeconfig(kubeconfigPath, kubeconfig);
   if (options.writeKubeconfig) await writeKubeconfig(options.writeKubeconfig, kubeconfig);
-  const components = await startApiClients(api, options, logger);
+  const components = await startApiClients(api, options, logger, credentials);
   logger.info({ url: api.url, datastore: description, kubeconfig: kubeconfigPath, startupMs: Math.round(Number(process.hrtime.bigint() - started) / 1e6) }, `Skiff is running at ${api.url}; kubeconfig written to ${kubeconfigPath} (export KUBECONFIG=${kubeconfigPath})`);
   return {
     api,
@@ -103,7 +106,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
  * the client library, the scheduler, simulated nodes): they speak HTTP to this server
  * over in-memory connections (`connectLoopback`), as system:skiff-loopback.
  */
-async function startApiClients(api: ApiServer, options: ClusterOptions, logger: Logger): Promise<{ stop(): Promise<void> }> {
+async function startApiClients(api: ApiServer, options: ClusterOptions, logger: Logger, credentials: ClusterCredentials): Promise<{ stop(): Promise<void> }> {
   const [{ Client }, { HttpsTransport }, manager, { resources }] = await Promise.all([
     import('../client/client.js'), import('../client/https.js'), import('../controllers/manager.js'), import('../client/resources.js'),
   ]);
@@ -122,7 +125,7 @@ async function startApiClients(api: ApiServer, options: ClusterOptions, logger: 
     });
     logger.info({ nodes: simulatedNodes }, `${simulatedNodes} simulated node(s) registered`);
   }
-  const agent = options.agent ? await startLocalAgent(client, options.dataDir, options.agent.nodeName, logger) : undefined;
+  const agent = options.agent ? await startLocalAgent(client, options.dataDir, options.agent.nodeName, credentials, logger) : undefined;
   return {
     async stop() {
       await agent?.stop();
@@ -139,20 +142,41 @@ async function startApiClients(api: ApiServer, options: ClusterOptions, logger: 
  * (as k3s labels its server nodes). Stopping the server stops its pods' processes: none
  * outlive it.
  */
-async function startLocalAgent(client: Client, dataDir: string, nodeName: string, logger: Logger): Promise<{ stop(): Promise<void> }> {
-  const [{ startAgent }, { createProcessRuntime }] = await Promise.all([import('../node/agent/index.js'), import('../node/runtime/process/index.js')]);
+async function startLocalAgent(client: Client, dataDir: string, nodeName: string, credentials: ClusterCredentials, logger: Logger): Promise<{ stop(): Promise<void> }> {
+  const [{ startAgent }, { createProcessRuntime }, { startKubeletServer }, { agentLogSource }] = await Promise.all([
+    import('../node/agent/index.js'), import('../node/runtime/process/index.js'), import('../node/server/index.js'), import('../node/agent/logs.js'),
+  ]);
   const agentDir = join(dataDir, 'agent');
   const runtime = createProcessRuntime();
+  // The kubelet API listens before the node registers, so the Node can name its port; it
+  // serves logs once the agent (and its pods informer) is up.
+  let logs: LogSource | undefined;
+  const serving = credentials.issueServingCertificate({ commonName: nodeName, dnsNames: [nodeName, 'localhost'], ips: [LOCAL_NODE_IP] });
+  const kubelet = await startKubeletServer({
+    bindAddress: LOCAL_NODE_IP, port: 0, tls: { ...serving, ca: credentials.caCert },
+    logs: { containerLog: (...a) => (logs ? logs.containerLog(...a) : Promise.reject(new Error('the agent is starting'))) },
+  });
   const agent = await startAgent({
-    client, nodeName, runtime, dataDir: agentDir,
+    client, nodeName, runtime, dataDir: agentDir, address: LOCAL_NODE_IP, kubeletPort: kubelet.port,
     labels: { 'node-role.kubernetes.io/control-plane': 'true' },
     onError: (err) => logger.warn({ err: String(err) }, 'agent'),
   });
-  logger.info({ node: nodeName }, `node ${nodeName} registered (process runtime)`);
+  logs = agentLogSource(agent.pods, runtime);
+  logger.info({ node: nodeName, kubeletPort: kubelet.port }, `node ${nodeName} registered (process runtime)`);
   return {
     async stop() {
       await agent.stop({ killPods: true, graceSeconds: 5 });
       await runtime.close({ killAll: true });
+      await kubelet.stop();
     },
   };
+}
+
+/** Pods of the process runtime share the host's network; the node's address stays on loopback (nothing routes off the machine). */
+const LOCAL_NODE_IP = '127.0.0.1';
+
+/** The API server's client certificate for kubelets (upstream's --kubelet-client-certificate), issued on first use. */
+function kubeletClientOf(credentials: ClusterCredentials): () => { cert: string; key: string; ca: string } {
+  let issued: { cert: string; key: string; ca: string } | undefined;
+  return () => (issued ??= { ...credentials.issueClientCertificate({ commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'] }), ca: credentials.caCert });
 }

@@ -172,6 +172,48 @@ spec:
     await kubectl(['delete', 'deployment', 'keeper']);
   });
 
+  it('kubectl logs (newest and 1.27): whole, --tail, --timestamps, -f until the container ends, --previous', async () => {
+    await kubectl(['create', '-f', '-'], { input: podManifest('talker', 'echo hello; echo world >&2; sleep 3600') });
+    await kubectl(['wait', '--for=condition=Ready', 'pod/talker', '--timeout=30s']);
+    await until('both lines logged', async () => (await kubectl(['logs', 'talker'])).includes('world'));
+    for (const version of [undefined, '1.27']) {
+      assert.equal(await kubectl(['logs', 'talker'], { version }), 'hello\nworld\n');
+      assert.equal(await kubectl(['logs', 'talker', '--tail', '1'], { version }), 'world\n');
+      assert.match(await kubectl(['logs', 'talker', '--timestamps'], { version }), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z hello\n\S+ world\n$/);
+      assert.equal(await kubectl(['logs', 'talker', '--limit-bytes', '3'], { version }), 'hel');
+    }
+    await kubectl(['create', '-f', '-'], { input: podManifest('counter', 'for i in 1 2 3; do echo line $i; sleep 0.3; done', '  restartPolicy: Never') });
+    await until('counter started', async () => ['Running', 'Succeeded'].includes(await jsonpath('pod', 'counter', '.status.phase')));
+    assert.equal(await kubectl(['logs', '-f', 'counter']), 'line 1\nline 2\nline 3\n');
+    await until('a restart of crashes', async () => Number(await jsonpath('pod', 'crashes', '.status.containerStatuses[0].restartCount')) >= 1);
+    const previous = await env.cluster.kubectl(['logs', 'crashes', '--previous']);
+    assert.equal(previous.code, 0, previous.stderr);
+    const noPrevious = await env.cluster.kubectl(['logs', 'talker', '--previous']);
+    assert.notEqual(noPrevious.code, 0);
+    assert.match(noPrevious.stderr, /previous terminated container "main" in pod "talker" not found/);
+  });
+
+  it('pods/log refuses what upstream refuses: no container named in a pod of several, both since options', async () => {
+    await kubectl(['create', '-f', '-'], {
+      input: `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: pair
+spec:
+  containers:
+  - {name: a, image: busybox, command: ["sleep", "3600"]}
+  - {name: b, image: busybox, command: ["sleep", "3600"]}
+`,
+    });
+    const noName = await env.cluster.kubectl(['get', '--raw', '/api/v1/namespaces/default/pods/pair/log']);
+    assert.match(noName.stderr, /a container name must be specified for pod pair, choose one of: \[a b\]/);
+    const both = await env.cluster.kubectl(['get', '--raw', '/api/v1/namespaces/default/pods/pair/log?container=a&sinceSeconds=5&sinceTime=2026-01-01T00:00:00Z']);
+    assert.match(both.stderr, /at most one of `sinceTime` or `sinceSeconds` may be specified/);
+    const unknown = await env.cluster.kubectl(['logs', 'pair', '-c', 'nope']);
+    assert.match(unknown.stderr, /container nope is not valid for pod pair/);
+  });
+
   it("runs a Job's pod to Succeeded", async () => {
     await kubectl(['create', 'job', 'once', '--image=busybox', '--', 'sh', '-c', 'exit 0']);
     assert.match(await kubectl(['wait', '--for=condition=complete', 'job/once', '--timeout=60s']), /condition met/);

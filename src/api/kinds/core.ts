@@ -30,7 +30,7 @@ export function coreTypes(): ResourceType[] {
     },
     {
       group: '', version: 'v1', kind: 'Pod', strategy: { returnDeletedObject: true }, plural: 'pods', singular: 'pod', namespaced: true, shortNames: ['po'], categories: ['all'],
-      schemaRef: `${C}.Pod`, subresources: { status: true, extra: [{ name: 'binding', kind: 'Binding', verbs: ['create'] }, { name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] }] },
+      schemaRef: `${C}.Pod`, subresources: { status: true, extra: [{ name: 'binding', kind: 'Binding', verbs: ['create'] }, { name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] }, { name: 'log', kind: 'Pod', verbs: ['get'] }] },
       selectableFields: {
         'spec.nodeName': orEmpty('spec.nodeName'),
         'spec.restartPolicy': orEmpty('spec.restartPolicy'),

@@ -19,6 +19,7 @@ import { serveWatch } from './watch.js';
 import { handleScale } from './scale.js';
 import { handleBinding } from './binding.js';
 import { handleEviction } from './eviction.js';
+import { handlePodLog } from './pod-log.js';
 import { handleVirtual } from './virtual.js';
 import { forbiddenError } from '../auth/index.js';
 
@@ -71,7 +72,7 @@ function knownSubresource(rt: ResourceType, sub: string): boolean {
   if (sub === 'status') return rt.subresources?.status === true;
   if (sub === 'scale') return rt.subresources?.scale !== undefined;
   if (sub === 'finalize') return rt.group === '' && rt.kind === 'Namespace';
-  if (sub === 'binding' || sub === 'eviction') return rt.group === '' && rt.kind === 'Pod';
+  if (sub === 'binding' || sub === 'eviction' || sub === 'log') return rt.group === '' && rt.kind === 'Pod';
   return false;
 }
 
@@ -108,6 +109,10 @@ export async function handleResourceRequest(api: ApiContext, scope: RequestScope
   api.metrics.labelRequest(scope, verb, rt.plural, info.subresource);
 
   if (rt.virtual) return handleVirtual(api, scope, rt, info, await body(api, scope));
+  if (info.subresource === 'log') {
+    if (verb !== 'get') throw new MethodNotAllowed('the server does not allow this method on the requested resource');
+    return handlePodLog(api, scope, rt, info);
+  }
   if (info.subresource === 'eviction') return handleEviction(api, scope, rt, info, await body(api, scope), writeContext(api, scope));
   if (info.subresource === 'binding') return handleBinding(api, scope, rt, info, await body(api, scope), writeContext(api, scope));
   if (info.subresource === 'scale') return handleScale(api, scope, rt, info, () => body(api, scope), writeContext(api, scope));

@@ -1,0 +1,112 @@
+/**
+ * The agent's kubelet API, the part the API server proxies to: `GET /containerLogs/…`
+ * (what `kubectl logs` reaches through `pods/log`) and `/healthz`. HTTPS only, and only
+ * for clients holding a certificate from the cluster CA in group `system:masters` — the
+ * API server's kubelet client certificate (upstream's kubelet authenticates by x509 and
+ * authorizes through the API server; a single-tenant cluster needs no more yet).
+ */
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { parseTimestampNanos, readContainerLogs } from '../logs/reader.js';
+
+export class LogLookupError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+export interface LogSource {
+  /** The container's log; throws LogLookupError with the kubelet's status and message when there is none. */
+  containerLog(namespace: string, pod: string, container: string, previous: boolean): Promise<{ path: string; isRunning(): boolean }>;
+}
+
+export interface KubeletServerOptions {
+  bindAddress: string;
+  /** 0: any free port. */
+  port: number;
+  tls: { cert: string; key: string; ca: string };
+  logs: LogSource;
+}
+
+export interface KubeletServer {
+  port: number;
+  stop(): Promise<void>;
+}
+
+function fail(res: ServerResponse, status: number, message: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(message);
+}
+
+function authorized(req: IncomingMessage): boolean {
+  const socket = req.socket as TLSSocket;
+  if (!socket.authorized) return false;
+  const subject = socket.getPeerCertificate()?.subject as { O?: string | string[] } | undefined;
+  const orgs = Array.isArray(subject?.O) ? subject.O : subject?.O ? [subject.O] : [];
+  return orgs.includes('system:masters');
+}
+
+async function containerLogs(req: IncomingMessage, res: ServerResponse, url: URL, logs: LogSource): Promise<void> {
+  const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+  if (!m) return fail(res, 404, 'not found');
+  const [namespace, pod, container] = m.slice(1).map(decodeURIComponent) as [string, string, string];
+  const q = url.searchParams;
+  const int = (name: string) => (q.has(name) ? Number(q.get(name)) : undefined);
+  const sinceTime = q.get('sinceTime');
+  const sinceSeconds = int('sinceSeconds');
+  const sinceNanos = sinceTime ? parseTimestampNanos(sinceTime) : sinceSeconds !== undefined ? BigInt(Date.now() - sinceSeconds * 1000) * 1_000_000n : undefined;
+  let found;
+  try {
+    found = await logs.containerLog(namespace, pod, container, q.get('previous') === 'true');
+  } catch (err) {
+    if (err instanceof LogLookupError) return fail(res, err.status, err.message);
+    throw err;
+  }
+  const abort = new AbortController();
+  res.on('close', () => abort.abort());
+  res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders();
+  await readContainerLogs(found.path, {
+    follow: q.get('follow') === 'true', timestamps: q.get('timestamps') === 'true',
+    tailLines: int('tailLines'), limitBytes: int('limitBytes'), sinceNanos,
+  }, (chunk) => res.write(chunk), { isRunning: found.isRunning, signal: abort.signal }).catch((err: NodeJS.ErrnoException) => {
+    // A log file that vanished (pod removed meanwhile) ends the stream; anything else is the kubelet's 500.
+    if (err.code !== 'ENOENT') res.write(`\nerror reading logs: ${err.message}\n`);
+  });
+  res.end();
+}
+
+export async function startKubeletServer(o: KubeletServerOptions): Promise<KubeletServer> {
+  const server: Server = createServer({ cert: o.tls.cert, key: o.tls.key, ca: o.tls.ca, requestCert: true, rejectUnauthorized: false }, (req, res) => {
+    const url = new URL(req.url ?? '/', 'https://kubelet');
+    if (url.pathname === '/healthz') {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end('ok');
+      return;
+    }
+    if (!authorized(req)) return fail(res, 401, 'Unauthorized');
+    if (req.method !== 'GET') return fail(res, 405, 'method not allowed');
+    if (url.pathname.startsWith('/containerLogs/')) {
+      containerLogs(req, res, url, o.logs).catch((err: Error) => fail(res, 500, err.message));
+      return;
+    }
+    fail(res, 404, 'not found');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.bindAddress, () => resolve());
+  });
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : o.port,
+    stop: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
