@@ -5,6 +5,7 @@
 import { CONTROLLER_MANAGER_USAGE, runControllerManager } from './controller-manager.js';
 import { runServer, SERVER_USAGE } from './server.js';
 import { runSim, SIM_USAGE } from './sim.js';
+import { LOGS_USAGE, runLogs } from './logs.js';
 
 const USAGE = `Usage: skiff <command> [flags]
 
@@ -13,6 +14,7 @@ Commands:
   sim       Register simulated nodes with a cluster and keep them alive
   controller-manager
             Run the controllers alone against a cluster (leader-elected)
+  logs      Follow the logs of every pod matching a pattern (the stern workflow)
   version   Print the version
 
 Run 'skiff <command> --help' for a command's flags.
@@ -33,6 +35,9 @@ export async function main(argv: string[]): Promise<number | undefined> {
       case 'controller-manager':
         if (rest.includes('--help') || rest.includes('-h')) { process.stdout.write(CONTROLLER_MANAGER_USAGE); return 0; }
         return await runControllerManager(rest);
+      case 'logs':
+        if (rest.includes('--help') || rest.includes('-h')) { process.stdout.write(LOGS_USAGE); return 0; }
+        return await runLogs(rest);
       case 'version':
       case '--version':
         process.stdout.write('skiff v0.1.0 (Kubernetes v1.33 API)\n');

@@ -99,12 +99,37 @@ export class HttpsTransport implements Transport {
   }
 
   watch(req: Omit<TransportRequest, 'method' | 'body' | 'contentType'>, handlers: WatchHandlers): Promise<WatchHandle> {
+    let handle: WatchHandle | undefined;
+    let failed = false;
+    return this.streamLines({ ...req, query: { ...req.query, watch: 1 } }, {
+      onLine: (line) => {
+        if (failed || !line.trim()) return;
+        let event: WatchEventLine;
+        try {
+          event = JSON.parse(line) as WatchEventLine;
+        } catch {
+          failed = true;
+          handle?.stop();
+          handlers.onEnd(new Error(`watch ${req.path}: undecodable event: ${line.slice(0, 200)}`));
+          return;
+        }
+        handlers.onEvent(event);
+      },
+      onEnd: (err) => { if (!failed) handlers.onEnd(err); },
+    }).then((h) => (handle = h));
+  }
+
+  /**
+   * A GET whose answer is read line by line as it streams (watches, `pods/log?follow`).
+   * Resolves once the server answered 2xx; a refusal rejects with its ApiError.
+   */
+  streamLines(req: Omit<TransportRequest, 'method' | 'body' | 'contentType'>, handlers: { onLine(line: string): void; onEnd(err?: Error): void }): Promise<WatchHandle> {
     return new Promise((resolve, reject) => {
       let stopped = false;
       let responded = false;
       const r = this.send({
         host: this.url.hostname, port: this.url.port || 443, method: 'GET',
-        path: req.path + queryString({ ...req.query, watch: 1 }), headers: this.headers, agent: this.watchAgent,
+        path: req.path + queryString(req.query), headers: this.headers, agent: this.watchAgent,
       }, (res) => {
         responded = true;
         if ((res.statusCode ?? 0) >= 300) {
@@ -123,15 +148,7 @@ export class HttpsTransport implements Transport {
         }
         resolve(handle);
         readLines(res, (line) => {
-          if (stopped) return;
-          let event: WatchEventLine;
-          try {
-            event = JSON.parse(line) as WatchEventLine;
-          } catch {
-            ended(new Error(`watch ${req.path}: undecodable event: ${line.slice(0, 200)}`));
-            return;
-          }
-          handlers.onEvent(event);
+          if (!stopped) handlers.onLine(line);
         });
         res.on('end', () => ended());
         res.on('error', (err) => ended(err));
@@ -181,7 +198,7 @@ function readLines(stream: IncomingMessage, onLine: (line: string) => void): voi
     let start = 0;
     for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n', start)) {
       const line = pending.slice(start, nl);
-      if (line.trim()) onLine(line);
+      onLine(line);
       start = nl + 1;
     }
     pending = start ? pending.slice(start) : pending;

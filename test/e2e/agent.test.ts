@@ -12,7 +12,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useTestCluster } from '../support/cluster.js';
@@ -212,6 +212,26 @@ spec:
     assert.match(both.stderr, /at most one of `sinceTime` or `sinceSeconds` may be specified/);
     const unknown = await env.cluster.kubectl(['logs', 'pair', '-c', 'nope']);
     assert.match(unknown.stderr, /container nope is not valid for pod pair/);
+  });
+
+  it('skiff logs follows every matching pod, and pods that appear later', async () => {
+    const talk = (name: string) => podManifest(name, `i=0; while :; do i=$((i+1)); echo "${name} says $i"; sleep 0.2; done`);
+    await kubectl(['create', '-f', '-'], { input: talk('chat-a') });
+    await kubectl(['create', '-f', '-'], { input: talk('quiet') });
+    await kubectl(['wait', '--for=condition=Ready', 'pod/chat-a', 'pod/quiet', '--timeout=30s']);
+    const entry = join(import.meta.dirname, '../../src/cli/entry.ts');
+    const tail = spawn(process.execPath, ['--import', 'tsx', entry, 'logs', '^chat-', '--json', '--kubeconfig', env.cluster.kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    tail.stdout.on('data', (d) => { out += d; });
+    try {
+      const lines = () => out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { pod: string; container: string; message: string; timestamp: string });
+      await until('chat-a lines', async () => lines().some((l) => l.pod === 'chat-a'));
+      await kubectl(['create', '-f', '-'], { input: talk('chat-b') });
+      await until('chat-b lines, once it runs', async () => lines().some((l) => l.pod === 'chat-b'));
+      assert.ok(lines().every((l) => l.pod !== 'quiet' && l.container === 'main' && /^chat-[ab] says \d+$/.test(l.message) && /Z$/.test(l.timestamp)));
+    } finally {
+      tail.kill('SIGINT');
+    }
   });
 
   it("runs a Job's pod to Succeeded", async () => {
