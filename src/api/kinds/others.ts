@@ -2,6 +2,7 @@
 import type { ResourceType } from '../types.js';
 import { validatePodDisruptionBudget } from '../validation/policy.js';
 import { defaultPriorityClass, SYSTEM_PRIORITY_CLASSES, validatePriorityClass } from '../validation/scheduling.js';
+import { defaultStorageClass, validateRuntimeClass, validateStorageClass } from '../validation/storage-node.js';
 import { CREATE_ONLY, fields, metaAnd } from './helpers.js';
 
 export function eventsTypes(): ResourceType[] {
@@ -34,6 +35,22 @@ export function schedulingTypes(): ResourceType[] {
     }, singular: 'priorityclass', namespaced: false,
     shortNames: ['pc'], schemaRef: 'io.k8s.api.scheduling.v1.PriorityClass',
     defaulter: defaultPriorityClass, validator: metaAnd({ namespaced: false, rest: validatePriorityClass }),
+  }];
+}
+
+export function storageTypes(): ResourceType[] {
+  return [{
+    group: 'storage.k8s.io', version: 'v1', kind: 'StorageClass', plural: 'storageclasses', singular: 'storageclass', namespaced: false,
+    strategy: { noGeneration: true }, shortNames: ['sc'], schemaRef: 'io.k8s.api.storage.v1.StorageClass',
+    defaulter: defaultStorageClass, validator: metaAnd({ namespaced: false, rest: validateStorageClass }),
+  }];
+}
+
+export function nodeTypes(): ResourceType[] {
+  return [{
+    group: 'node.k8s.io', version: 'v1', kind: 'RuntimeClass', plural: 'runtimeclasses', singular: 'runtimeclass', namespaced: false,
+    strategy: { noGeneration: true }, schemaRef: 'io.k8s.api.node.v1.RuntimeClass',
+    validator: metaAnd({ namespaced: false, rest: validateRuntimeClass }),
   }];
 }
 

@@ -24,6 +24,7 @@ import { metaV1Definitions } from './meta-v1.js';
 import { policyV1Definitions } from './policy-v1.js';
 import { primitiveDefinitions } from './primitives.js';
 import { schedulingV1Definitions } from './scheduling-v1.js';
+import { storageNodeV1Definitions } from './storage-node-v1.js';
 
 export function builtinDefinitions(): SchemaDefinitions {
   return {
@@ -42,6 +43,7 @@ export function builtinDefinitions(): SchemaDefinitions {
     ...eventsV1Definitions,
     ...coordinationV1Definitions,
     ...schedulingV1Definitions,
+    ...storageNodeV1Definitions,
     ...policyV1Definitions,
     ...authorizationV1Definitions,
     ...authenticationV1Definitions,
