@@ -26,6 +26,7 @@ import { createSchemaChecks, createPatchEngine, createFieldManager } from './reg
 import { toTable } from '../api/printers/index.js';
 import { ensureSystemNamespaces, ensureSystemPriorityClasses } from './bootstrap.js';
 import { priorityAdmission } from './admission/priority.js';
+import { runtimeClassAdmission } from './admission/runtimeclass.js';
 import { defaultTolerationsAdmission, type DefaultTolerationOptions } from './admission/default-tolerations.js';
 import { limitRangerAdmission } from './admission/limitranger.js';
 import { resourceQuotaAdmission } from './admission/resourcequota.js';
@@ -147,6 +148,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     namespaces,
     admission: [
       priorityAdmission({ storage, catalogue, classes: admissionCaches.priorityClasses }),
+      runtimeClassAdmission({ storage, catalogue }),
       defaultTolerationsAdmission(options.defaultTolerationSeconds),
       limitRangerAdmission({ limitRanges: admissionCaches.limitRanges }),
       resourceQuotaAdmission({ quotas: admissionCaches.quotas, storage }),

@@ -143,11 +143,13 @@ async function startApiClients(api: ApiServer, options: ClusterOptions, logger: 
  * outlive it.
  */
 async function startLocalAgent(client: Client, dataDir: string, nodeName: string, credentials: ClusterCredentials, logger: Logger): Promise<{ stop(): Promise<void> }> {
-  const [{ startAgent }, { createProcessRuntime }, { startKubeletServer }, { agentLogSource }] = await Promise.all([
-    import('../node/agent/index.js'), import('../node/runtime/process/index.js'), import('../node/server/index.js'), import('../node/agent/logs.js'),
+  const [{ startAgent }, { createProcessRuntime }, { SimulatedRuntime }, { RuntimesByHandler }, { startKubeletServer }, { agentLogSource }] = await Promise.all([
+    import('../node/agent/index.js'), import('../node/runtime/process/index.js'), import('../node/runtime/simulated/index.js'), import('../node/runtime/by-handler.js'),
+    import('../node/server/index.js'), import('../node/agent/logs.js'),
   ]);
   const agentDir = join(dataDir, 'agent');
-  const runtime = createProcessRuntime();
+  // Pods run as processes unless their RuntimeClass names the `simulated` handler.
+  const runtime = new RuntimesByHandler([createProcessRuntime(), new SimulatedRuntime()]);
   // The kubelet API listens before the node registers, so the Node can name its port; it
   // serves logs once the agent (and its pods informer) is up.
   let logs: LogSource | undefined;

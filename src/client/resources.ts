@@ -30,4 +30,6 @@ export const resources = {
   leases: of('coordination.k8s.io', 'v1', 'leases'),
   poddisruptionbudgets: of('policy', 'v1', 'poddisruptionbudgets'),
   priorityclasses: of('scheduling.k8s.io', 'v1', 'priorityclasses', false),
+  runtimeclasses: of('node.k8s.io', 'v1', 'runtimeclasses', false),
+  storageclasses: of('storage.k8s.io', 'v1', 'storageclasses', false),
 } as const satisfies Record<string, ResourceRef>;

@@ -234,6 +234,18 @@ spec:
     }
   });
 
+  it('runs a pod of RuntimeClass simulated without a process; an unknown class is refused at admission', async () => {
+    assert.equal(await jsonpath('node', 'agent', '.status.runtimeHandlers[*].name'), 'process simulated');
+    await kubectl(['create', '-f', '-'], { input: 'apiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata:\n  name: sim\nhandler: simulated\nscheduling:\n  nodeSelector: {kubernetes.io/os: linux}\n' });
+    const marker = join(scratch, 'never');
+    await kubectl(['create', '-f', '-'], { input: podManifest('ghost', `touch ${marker}; sleep 3600`, '  runtimeClassName: sim') });
+    await kubectl(['wait', '--for=condition=Ready', 'pod/ghost', '--timeout=30s']);
+    assert.equal(existsSync(marker), false, 'a simulated container runs nothing');
+    assert.equal(await jsonpath('pod', 'ghost', '.spec.nodeSelector.kubernetes\\.io/os'), 'linux');
+    const refused = await env.cluster.kubectl(['create', '-f', '-'], { input: podManifest('lost', 'true', '  runtimeClassName: nope') });
+    assert.match(refused.stderr, /pods "lost" is forbidden: pod rejected: RuntimeClass "nope" not found/);
+  });
+
   it("runs a Job's pod to Succeeded", async () => {
     await kubectl(['create', 'job', 'once', '--image=busybox', '--', 'sh', '-c', 'exit 0']);
     assert.match(await kubectl(['wait', '--for=condition=complete', 'job/once', '--timeout=60s']), /condition met/);

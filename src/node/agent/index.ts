@@ -54,7 +54,8 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
   const runtimeName = o.runtime.handler;
   const facts = hostFacts(o.dataDir, `${runtimeName}://${version.runtimeVersion}`);
   const address = o.address ?? '127.0.0.1';
-  const reporter = await startNodeReporter({ client: o.client, name: o.nodeName, address, facts, kubeletPort: o.kubeletPort ?? 0, labels: o.labels, clock, onError });
+  const handlers = o.runtime.handlers?.() ?? [o.runtime.handler];
+  const reporter = await startNodeReporter({ client: o.client, name: o.nodeName, address, facts, kubeletPort: o.kubeletPort ?? 0, labels: o.labels, runtimeHandlers: handlers, clock, onError });
 
   const podsApi = o.client.resource<Pod>(resources.pods);
   const informer = new Informer<Pod>(podsApi, { fieldSelector: `spec.nodeName=${o.nodeName}`, onError });
@@ -92,6 +93,16 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     pods: podsApi, runtime: o.runtime, runtimeName, logRoot: join(o.dataDir, 'pods'), hostIP: address,
     allocatable: facts.allocatable, envSources: { configMap: lookup(resources.configmaps), secret: lookup(resources.secrets) },
     events, prober, clock,
+    runtimeHandlerOf: async (pod) => {
+      const name = pod.spec.runtimeClassName;
+      if (typeof name !== 'string' || !name) return undefined;
+      try {
+        return String((await o.client.resource(resources.runtimeclasses).get(name)).handler ?? '');
+      } catch (err) {
+        if (isNotFound(err)) throw new Error(`failed to get sandbox runtime: RuntimeClass "${name}" not found`);
+        throw err;
+      }
+    },
   });
   const queue = new WorkQueue({
     workers: o.workers ?? 16, clock,

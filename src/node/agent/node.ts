@@ -20,6 +20,8 @@ export interface NodeReporterOptions {
   address: string;
   facts: HostFacts;
   kubeletPort: number;
+  /** The RuntimeClass handlers this node offers (status.runtimeHandlers). */
+  runtimeHandlers: string[];
   labels?: Record<string, string>;
   clock: Clock;
   leaseDurationSeconds?: number;
@@ -47,6 +49,7 @@ function nodeStatus(o: NodeReporterOptions, previous: Node['status'], now: Date)
     addresses: [{ type: 'InternalIP', address: o.address }, { type: 'Hostname', address: o.name }],
     daemonEndpoints: { kubeletEndpoint: { Port: o.kubeletPort } },
     nodeInfo: o.facts.nodeInfo,
+    runtimeHandlers: o.runtimeHandlers.map((name) => ({ name, features: { recursiveReadOnlyMounts: false, userNamespaces: false } })),
   };
 }
 

@@ -32,6 +32,8 @@ export interface PodSyncContext {
   events: EventRecorder;
   prober: Prober;
   clock: Clock;
+  /** The runtime handler of the pod's RuntimeClass (undefined: the default); throws when the class is missing. */
+  runtimeHandlerOf(pod: Pod): Promise<string | undefined>;
 }
 
 /** What the agent remembers of a pod between syncs. */
@@ -79,7 +81,15 @@ export class PodSync {
     if (pod.metadata.deletionTimestamp) return this.terminate(key, pod);
     const phase = pod.status?.phase;
     if ((phase === 'Succeeded' || phase === 'Failed') && !this.tracked.has(key)) return undefined;
-    const t = await this.ensureSandbox(key, pod);
+    let t: Tracked;
+    try {
+      t = await this.ensureSandbox(key, pod);
+    } catch (err) {
+      // The kubelet's FailedCreatePodSandBox: reported, retried, the containers wait in ContainerCreating.
+      this.ctx.events.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${(err as Error).message}`);
+      await this.writeStatusOf(pod, [], new Map(), false, false);
+      return { requeueAfterMs: 10_000 };
+    }
     const instances = await this.ctx.runtime.listContainers({ sandboxId: t.sandboxId });
     let requeueAfterMs: number | undefined;
     const later = (ms: number) => { requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, ms); };
@@ -206,7 +216,9 @@ export class PodSync {
     const known = this.tracked.get(key);
     if (known) return known;
     const meta = pod.metadata;
+    const runtimeHandler = await this.ctx.runtimeHandlerOf(pod);
     const sandboxId = await this.ctx.runtime.runPodSandbox({
+      runtimeHandler,
       uid: meta.uid ?? '', name: meta.name ?? '', namespace: meta.namespace ?? 'default', attempt: 0,
       hostname: pod.spec.hostname ?? meta.name ?? '',
       logDirectory: join(this.ctx.logRoot, `${meta.namespace}_${meta.name}_${meta.uid}`),
@@ -250,8 +262,12 @@ export class PodSync {
 
   private async writeStatus(pod: Pod, t: Tracked, terminal: boolean): Promise<void> {
     const instances = await this.ctx.runtime.listContainers({ sandboxId: t.sandboxId });
+    await this.writeStatusOf(pod, instances, t.waiting, true, terminal);
+  }
+
+  private async writeStatusOf(pod: Pod, instances: ContainerStatus[], waiting: Map<string, Waiting>, sandboxReady: boolean, terminal: boolean): Promise<void> {
     const status = podStatus({
-      pod, instances, waiting: t.waiting, sandboxReady: true, terminal,
+      pod, instances, waiting, sandboxReady, terminal,
       hostIP: this.ctx.hostIP, podIP: this.ctx.hostIP, runtimeName: this.ctx.runtimeName, now: this.ctx.clock.now(), probes: this.ctx.prober,
     });
     if (sameStatus(pod.status, status)) return;

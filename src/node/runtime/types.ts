@@ -24,6 +24,8 @@ export interface PodSandboxConfig {
   logDirectory: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
+  /** CRI's runtime_handler: the RuntimeClass handler to run the pod with; empty for the default. */
+  runtimeHandler?: string;
 }
 
 export type SandboxState = 'ready' | 'notready';
@@ -105,8 +107,10 @@ export interface ContainerEvent {
 }
 
 export interface Runtime {
-  /** The RuntimeClass handler this runtime serves, e.g. `process`. */
+  /** The RuntimeClass handler this runtime serves, e.g. `process` (its default, when it serves several). */
   readonly handler: string;
+  /** Every handler served, when more than `handler` (a runtime routing to others). */
+  handlers?(): string[];
   version(): Promise<RuntimeVersion>;
 
   runPodSandbox(config: PodSandboxConfig): Promise<string>;

@@ -1,0 +1,109 @@
+/**
+ * Several runtimes behind one `Runtime`, chosen per pod sandbox by its runtime handler
+ * (CRI's RunPodSandboxRequest.runtime_handler, from the pod's RuntimeClass), as
+ * containerd routes handlers to its configured runtimes. Containers go to the runtime of
+ * their sandbox. An unknown handler fails the sandbox with the message kubelets show.
+ */
+import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStatus, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeVersion } from './types.js';
+
+export class RuntimesByHandler implements Runtime {
+  readonly handler: string;
+  private readonly bySandbox = new Map<string, Runtime>();
+  private readonly byContainer = new Map<string, { runtime: Runtime; sandboxId: string }>();
+
+  /** The first runtime is the default (pods without a RuntimeClass). */
+  constructor(private readonly runtimes: Runtime[]) {
+    if (!runtimes.length) throw new Error('no runtime');
+    this.handler = runtimes[0]!.handler;
+  }
+
+  handlers(): string[] {
+    return this.runtimes.map((r) => r.handler);
+  }
+
+  version(): Promise<RuntimeVersion> {
+    return this.runtimes[0]!.version();
+  }
+
+  async runPodSandbox(config: PodSandboxConfig): Promise<string> {
+    const handler = config.runtimeHandler || this.handler;
+    const runtime = this.runtimes.find((r) => r.handler === handler);
+    if (!runtime) throw new Error(`failed to get sandbox runtime: no runtime for "${handler}" is configured`);
+    const id = await runtime.runPodSandbox(config);
+    this.bySandbox.set(id, runtime);
+    return id;
+  }
+
+  stopPodSandbox(id: string): Promise<void> {
+    return this.sandbox(id).stopPodSandbox(id);
+  }
+
+  async removePodSandbox(id: string): Promise<void> {
+    const runtime = this.sandbox(id);
+    await runtime.removePodSandbox(id);
+    this.bySandbox.delete(id);
+    for (const [cid, c] of this.byContainer) if (c.sandboxId === id) this.byContainer.delete(cid);
+  }
+
+  async listPodSandboxes(): Promise<PodSandboxStatus[]> {
+    return (await Promise.all(this.runtimes.map((r) => r.listPodSandboxes()))).flat();
+  }
+
+  async createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {
+    const runtime = this.sandbox(sandboxId);
+    const id = await runtime.createContainer(sandboxId, config);
+    this.byContainer.set(id, { runtime, sandboxId });
+    return id;
+  }
+
+  startContainer(id: string): Promise<void> {
+    return this.container(id).startContainer(id);
+  }
+
+  stopContainer(id: string, timeoutSeconds: number): Promise<void> {
+    return this.container(id).stopContainer(id, timeoutSeconds);
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    await this.container(id).removeContainer(id);
+    this.byContainer.delete(id);
+  }
+
+  async listContainers(filter: { sandboxId?: string } = {}): Promise<ContainerStatus[]> {
+    if (filter.sandboxId) return this.sandbox(filter.sandboxId).listContainers(filter);
+    return (await Promise.all(this.runtimes.map((r) => r.listContainers()))).flat();
+  }
+
+  containerStatus(id: string): Promise<ContainerStatus> {
+    return this.container(id).containerStatus(id);
+  }
+
+  execSync(id: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResult> {
+    return this.container(id).execSync(id, cmd, timeoutSeconds);
+  }
+
+  reopenContainerLog(id: string): Promise<void> {
+    return this.container(id).reopenContainerLog(id);
+  }
+
+  onEvent(listener: (event: ContainerEvent) => void): () => void {
+    const offs = this.runtimes.map((r) => r.onEvent(listener));
+    return () => { for (const off of offs) off(); };
+  }
+
+  async close(options?: { killAll?: boolean }): Promise<void> {
+    await Promise.all(this.runtimes.map((r) => r.close(options)));
+  }
+
+  private sandbox(id: string): Runtime {
+    const r = this.bySandbox.get(id);
+    if (!r) throw new RuntimeNotFound(`pod sandbox ${id} not found`);
+    return r;
+  }
+
+  private container(id: string): Runtime {
+    const c = this.byContainer.get(id);
+    if (!c) throw new RuntimeNotFound(`container ${id} not found`);
+    return c.runtime;
+  }
+}
