@@ -19,6 +19,7 @@ import { hostFacts } from './host.js';
 import { startNodeReporter } from './node.js';
 import { PodSync } from './pod-sync.js';
 import { Prober, probeLabel } from './probes.js';
+import { startLogRotation } from './log-rotation.js';
 
 export interface AgentOptions {
   client: Client;
@@ -114,6 +115,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     const key = sync.keyOfSandbox(e.sandboxId);
     if (key) queue.add(key);
   });
+  const rotation = startLogRotation({ runtime: o.runtime, clock, onError });
   informer.start();
   await informer.waitForSync();
 
@@ -127,6 +129,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       informer.stop();
       queue.stop();
       prober.stopAll();
+      rotation.stop();
       await reporter.stop();
       if (options.killPods) await sync.stopAll(options.graceSeconds ?? 0);
     },

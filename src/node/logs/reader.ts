@@ -5,7 +5,7 @@
  * output cut at `limitBytes`; with `follow`, appended records keep coming until the
  * container has stopped and the file holds nothing more, or the reader is aborted.
  */
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { watch } from 'node:fs';
 
 export interface LogReadOptions {
@@ -25,6 +25,15 @@ export interface LogReadContext {
 interface Line {
   timestamp: string;
   content: string;
+}
+
+/** Whether `path` now names another file than the one open (renamed by rotation). */
+async function rotated(path: string, file: FileHandle): Promise<boolean> {
+  try {
+    return (await stat(path)).ino !== (await file.stat()).ino;
+  } catch {
+    return false; // not recreated yet: keep reading the old one
+  }
 }
 
 /** RFC3339Nano → nanoseconds (the digits beyond milliseconds kept). */
@@ -59,7 +68,7 @@ class LineAssembler {
 }
 
 export async function readContainerLogs(path: string, o: LogReadOptions, write: (chunk: string) => void, ctx: LogReadContext): Promise<void> {
-  const file = await open(path, 'r');
+  let file = await open(path, 'r');
   try {
     let position = 0;
     let carry = '';
@@ -78,7 +87,7 @@ export async function readContainerLogs(path: string, o: LogReadOptions, write: 
       return true;
     };
     const readMore = async (): Promise<Line[]> => {
-      const { size } = await stat(path);
+      const { size } = await file.stat();
       if (size <= position) return [];
       const buf = Buffer.alloc(size - position);
       const { bytesRead } = await file.read(buf, 0, buf.length, position);
@@ -100,6 +109,16 @@ export async function readContainerLogs(path: string, o: LogReadOptions, write: 
       const running = ctx.isRunning();
       const more = await readMore();
       if (!emit(more)) return;
+      if (await rotated(path, file)) {
+        // The log was rotated away (log-rotation.ts) and the writer has reopened the path (the new file exists):
+        // nothing more arrives in the old one, so finish it, then go on with the new file.
+        if (!emit(await readMore())) return;
+        await file.close();
+        file = await open(path, 'r');
+        position = 0;
+        carry = '';
+        continue;
+      }
       if (!running && !more.length) return;
       await new Promise<void>((resolve) => {
         let watcher: ReturnType<typeof watch> | undefined;
