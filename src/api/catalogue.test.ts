@@ -27,12 +27,12 @@ test('all category and printers are attached', () => {
   assert.ok(c.byResource('apps', 'v1', 'deployments')?.printer);
 });
 
-test('groups list versions in preferred order and virtual kinds are create-only', () => {
+test('groups list versions in preferred order; virtual kinds are create-only, or read-only for metrics', () => {
   const c = builtinCatalogue();
   const groups = c.groups();
   assert.deepEqual([...groups.keys()][0], '');
   assert.deepEqual(groups.get('authentication.k8s.io'), ['v1', 'v1beta1']);
-  for (const rt of c.all().filter((t) => t.virtual)) assert.deepEqual(rt.verbs, ['create'], rt.plural);
+  for (const rt of c.all().filter((t) => t.virtual)) assert.deepEqual(rt.verbs, rt.group === 'metrics.k8s.io' ? ['get', 'list'] : ['create'], rt.plural);
   assert.deepEqual(c.byResource('', 'v1', 'bindings')?.verbs, ['create']);
   assert.deepEqual(['v1alpha1', 'v2', 'v1', 'v1beta1', 'v2beta2', 'foo'].sort(compareVersions), ['v2', 'v1', 'v2beta2', 'v1beta1', 'v1alpha1', 'foo']);
 });

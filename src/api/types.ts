@@ -155,8 +155,8 @@ export interface ResourceType {
     extra?: SubresourceInfo[];
   };
   /**
-   * Create-only "virtual" kinds (reviews, token requests) are never stored; the API
-   * server answers them with a handler of its own.
+   * "Virtual" kinds are never stored; the API server answers them with a handler of its
+   * own: create-only reviews and token requests, read-only metrics.k8s.io usage.
    */
   virtual?: boolean;
   /** Field-selector fields beyond metadata.name / metadata.namespace. */

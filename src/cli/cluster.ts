@@ -153,10 +153,12 @@ async function startLocalAgent(client: Client, dataDir: string, nodeName: string
   // The kubelet API listens before the node registers, so the Node can name its port; it
   // serves logs once the agent (and its pods informer) is up.
   let logs: LogSource | undefined;
+  let agentRef: { summary(): Promise<unknown> } | undefined;
   const serving = credentials.issueServingCertificate({ commonName: nodeName, dnsNames: [nodeName, 'localhost'], ips: [LOCAL_NODE_IP] });
   const kubelet = await startKubeletServer({
     bindAddress: LOCAL_NODE_IP, port: 0, tls: { ...serving, ca: credentials.caCert },
     logs: { containerLog: (...a) => (logs ? logs.containerLog(...a) : Promise.reject(new Error('the agent is starting'))) },
+    stats: { summary: () => (agentRef ? agentRef.summary() : Promise.reject(new Error('the agent is starting'))) },
   });
   const agent = await startAgent({
     client, nodeName, runtime, dataDir: agentDir, address: LOCAL_NODE_IP, kubeletPort: kubelet.port,
@@ -164,6 +166,7 @@ async function startLocalAgent(client: Client, dataDir: string, nodeName: string
     onError: (err) => logger.warn({ err: String(err) }, 'agent'),
   });
   logs = agentLogSource(agent.pods, runtime);
+  agentRef = agent;
   logger.info({ node: nodeName, kubeletPort: kubelet.port }, `node ${nodeName} registered (process runtime)`);
   return {
     async stop() {

@@ -246,6 +246,22 @@ spec:
     assert.match(refused.stderr, /pods "lost" is forbidden: pod rejected: RuntimeClass "nope" not found/);
   });
 
+  it('kubectl top pods and nodes (newest and 1.27) read usage from the agent through metrics.k8s.io', async () => {
+    await kubectl(['create', '-f', '-'], { input: podManifest('busy', 'while :; do i=0; while [ $i -lt 2000 ]; do i=$((i+1)); done; sleep 0.05; done') });
+    await kubectl(['wait', '--for=condition=Ready', 'pod/busy', '--timeout=30s']);
+    // The agent needs two samples (5 s apart) for a rate.
+    await until('pod metrics', async () => (await env.cluster.kubectl(['top', 'pod', 'busy'])).code === 0, 30_000);
+    for (const version of [undefined, '1.27']) {
+      const pods = await kubectl(['top', 'pod', 'busy'], { version });
+      assert.match(pods, /^NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)\s*\nbusy\s+[1-9]\d*m\s+\d+Mi\s*\n$/);
+      const nodes = await kubectl(['top', 'node', 'agent'], { version });
+      assert.match(nodes, /^NAME\s+CPU\(cores\)\s+CPU(\(%\)|%)\s+MEMORY\(bytes\)\s+MEMORY(\(%\)|%)\s*\nagent\s+\d+m\s+\d+%\s+\d+Mi\s+\d+%\s*\n$/);
+    }
+    const containers = await kubectl(['top', 'pod', 'busy', '--containers']);
+    assert.match(containers, /\nbusy\s+main\s+\d+m\s+\d+Mi/);
+    await kubectl(['delete', 'pod', 'busy', '--wait=false']);
+  });
+
   it("runs a Job's pod to Succeeded", async () => {
     await kubectl(['create', 'job', 'once', '--image=busybox', '--', 'sh', '-c', 'exit 0']);
     assert.match(await kubectl(['wait', '--for=condition=complete', 'job/once', '--timeout=60s']), /condition met/);

@@ -4,7 +4,7 @@ import { apiextensionsTypes } from './apiextensions.js';
 import { appsTypes } from './apps.js';
 import { batchTypes } from './batch.js';
 import { coreTypes } from './core.js';
-import { authenticationTypes, authorizationTypes, coordinationTypes, eventsTypes, nodeTypes, policyTypes, schedulingTypes, storageTypes } from './others.js';
+import { authenticationTypes, authorizationTypes, coordinationTypes, eventsTypes, metricsTypes, nodeTypes, policyTypes, schedulingTypes, storageTypes } from './others.js';
 
 /** In discovery order: core first, then groups roughly as upstream lists them. */
 export function builtinTypes(): ResourceType[] {
@@ -20,6 +20,7 @@ export function builtinTypes(): ResourceType[] {
     ...schedulingTypes(),
     ...storageTypes(),
     ...nodeTypes(),
+    ...metricsTypes(),
     ...apiextensionsTypes(),
   ];
 }

@@ -54,6 +54,14 @@ export function nodeTypes(): ResourceType[] {
   }];
 }
 
+/** Read-only usage answered from the kubelets on each request (handlers/metrics.ts), never stored. */
+export function metricsTypes(): ResourceType[] {
+  return (['NodeMetrics', 'PodMetrics'] as const).map((kind) => ({
+    group: 'metrics.k8s.io', version: 'v1beta1', kind, plural: kind === 'NodeMetrics' ? 'nodes' : 'pods', singular: '', namespaced: kind === 'PodMetrics',
+    schemaRef: `io.k8s.metrics.pkg.apis.metrics.v1beta1.${kind}`, verbs: ['get', 'list'], virtual: true,
+  }));
+}
+
 export function policyTypes(): ResourceType[] {
   return [{
     group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', singular: 'poddisruptionbudget', namespaced: true,

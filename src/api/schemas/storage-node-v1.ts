@@ -1,9 +1,10 @@
 /**
- * storage.k8s.io/v1 StorageClass (how volumes are provisioned) and node.k8s.io/v1
- * RuntimeClass (which container runtime handler runs a pod). Field names and types
+ * storage.k8s.io/v1 StorageClass (how volumes are provisioned), node.k8s.io/v1
+ * RuntimeClass (which container runtime handler runs a pod) and metrics.k8s.io/v1beta1
+ * NodeMetrics / PodMetrics (what `kubectl top` reads). Field names and types
  * follow upstream's Go types; descriptions are our own.
  */
-import { arr, bool, core, mapOf, obj, quantity, ref, str, frozen, gvk, typeMeta, objectMeta, listMeta } from './dsl.js';
+import { arr, bool, core, mapOf, obj, quantity, ref, str, time, frozen, gvk, typeMeta, objectMeta, listMeta } from './dsl.js';
 
 export const storageNodeV1Definitions = frozen({
   'io.k8s.api.core.v1.TopologySelectorLabelRequirement': obj({
@@ -43,6 +44,34 @@ export const storageNodeV1Definitions = frozen({
     overhead: ref('io.k8s.api.node.v1.Overhead', 'Resources of pods of this class beyond their containers.'),
     scheduling: ref('io.k8s.api.node.v1.Scheduling', 'Nodes that support this class.'),
   }, { desc: 'A container runtime configuration pods can select by name.', required: ['handler'], gvk: gvk('node.k8s.io', 'v1', 'RuntimeClass') }),
+  'io.k8s.metrics.pkg.apis.metrics.v1beta1.NodeMetrics': obj({
+    ...typeMeta(),
+    metadata: objectMeta(),
+    timestamp: time('When the usage was sampled.'),
+    window: str('The interval the CPU rate was measured over.'),
+    usage: mapOf(quantity(), 'cpu (cores) and memory (working set) in use.'),
+  }, { desc: "A node's resource usage.", required: ['timestamp', 'window', 'usage'], gvk: gvk('metrics.k8s.io', 'v1beta1', 'NodeMetrics') }),
+  'io.k8s.metrics.pkg.apis.metrics.v1beta1.NodeMetricsList': obj({
+    ...typeMeta(),
+    metadata: listMeta(),
+    items: arr(ref('io.k8s.metrics.pkg.apis.metrics.v1beta1.NodeMetrics'), 'The listed objects.'),
+  }, { required: ['items'], gvk: gvk('metrics.k8s.io', 'v1beta1', 'NodeMetricsList') }),
+  'io.k8s.metrics.pkg.apis.metrics.v1beta1.ContainerMetrics': obj({
+    name: str('The container.'),
+    usage: mapOf(quantity(), 'cpu and memory in use.'),
+  }, { required: ['name', 'usage'] }),
+  'io.k8s.metrics.pkg.apis.metrics.v1beta1.PodMetrics': obj({
+    ...typeMeta(),
+    metadata: objectMeta(),
+    timestamp: time('When the usage was sampled.'),
+    window: str('The interval the CPU rate was measured over.'),
+    containers: arr(ref('io.k8s.metrics.pkg.apis.metrics.v1beta1.ContainerMetrics'), { desc: 'Usage per container.', listType: 'atomic' }),
+  }, { desc: "A pod's resource usage.", required: ['timestamp', 'window', 'containers'], gvk: gvk('metrics.k8s.io', 'v1beta1', 'PodMetrics') }),
+  'io.k8s.metrics.pkg.apis.metrics.v1beta1.PodMetricsList': obj({
+    ...typeMeta(),
+    metadata: listMeta(),
+    items: arr(ref('io.k8s.metrics.pkg.apis.metrics.v1beta1.PodMetrics'), 'The listed objects.'),
+  }, { required: ['items'], gvk: gvk('metrics.k8s.io', 'v1beta1', 'PodMetricsList') }),
   'io.k8s.api.node.v1.RuntimeClassList': obj({
     ...typeMeta(),
     metadata: listMeta(),

@@ -20,6 +20,7 @@ import { handleScale } from './scale.js';
 import { handleBinding } from './binding.js';
 import { handleEviction } from './eviction.js';
 import { handlePodLog } from './pod-log.js';
+import { handleMetrics } from './metrics.js';
 import { handleVirtual } from './virtual.js';
 import { forbiddenError } from '../auth/index.js';
 
@@ -108,6 +109,7 @@ export async function handleResourceRequest(api: ApiContext, scope: RequestScope
   if (!decision.allowed) throw forbiddenError(attributes, decision.reason);
   api.metrics.labelRequest(scope, verb, rt.plural, info.subresource);
 
+  if (rt.group === 'metrics.k8s.io') return handleMetrics(api, scope, rt, info);
   if (rt.virtual) return handleVirtual(api, scope, rt, info, await body(api, scope));
   if (info.subresource === 'log') {
     if (verb !== 'get') throw new MethodNotAllowed('the server does not allow this method on the requested resource');

@@ -20,6 +20,7 @@ import { startNodeReporter } from './node.js';
 import { PodSync } from './pod-sync.js';
 import { Prober, probeLabel } from './probes.js';
 import { startLogRotation } from './log-rotation.js';
+import { StatsCollector, type Summary } from './stats.js';
 
 export interface AgentOptions {
   client: Client;
@@ -44,6 +45,8 @@ export interface Agent {
   pods: Informer<Pod>;
   /** Containers of a pod as the runtime has them, newest attempt first per name. */
   podSandbox(namespace: string, name: string): string | undefined;
+  /** The Summary API document (stats.ts). */
+  summary(): Promise<Summary>;
   /** Stops syncing; with `killPods`, stops every container (within `graceSeconds`). */
   stop(options?: { killPods?: boolean; graceSeconds?: number }): Promise<void>;
 }
@@ -116,6 +119,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     if (key) queue.add(key);
   });
   const rotation = startLogRotation({ runtime: o.runtime, clock, onError });
+  const stats = new StatsCollector({ runtime: o.runtime, clock, nodeName: o.nodeName, onError });
   informer.start();
   await informer.waitForSync();
 
@@ -123,6 +127,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     nodeName: o.nodeName,
     pods: informer,
     podSandbox: (namespace, name) => sync.sandboxOf(`${namespace}/${name}`),
+    summary: () => stats.summary(informer),
     async stop(options = {}) {
       unsubscribe();
       handle.remove();
@@ -130,6 +135,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       queue.stop();
       prober.stopAll();
       rotation.stop();
+      stats.stop();
       await reporter.stop();
       if (options.killPods) await sync.stopAll(options.graceSeconds ?? 0);
     },

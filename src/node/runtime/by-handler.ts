@@ -4,7 +4,7 @@
  * containerd routes handlers to its configured runtimes. Containers go to the runtime of
  * their sandbox. An unknown handler fails the sandbox with the message kubelets show.
  */
-import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStatus, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeVersion } from './types.js';
+import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStats, type ContainerStatus, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeVersion } from './types.js';
 
 export class RuntimesByHandler implements Runtime {
   readonly handler: string;
@@ -76,6 +76,15 @@ export class RuntimesByHandler implements Runtime {
 
   containerStatus(id: string): Promise<ContainerStatus> {
     return this.container(id).containerStatus(id);
+  }
+
+  containerStats(id: string): Promise<ContainerStats> {
+    return this.container(id).containerStats(id);
+  }
+
+  async listContainerStats(): Promise<Map<string, ContainerStats>> {
+    const all = await Promise.all(this.runtimes.map((r) => r.listContainerStats()));
+    return new Map(all.flatMap((m) => [...m]));
   }
 
   execSync(id: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResult> {

@@ -88,6 +88,16 @@ export interface ContainerStatus {
   annotations: Record<string, string>;
 }
 
+/** CRI ContainerStats: cumulative CPU and current memory of a running container. */
+export interface ContainerStats {
+  /** CPU time consumed since the container started, in nanoseconds (all its processes). */
+  cpuNanos: bigint;
+  /** Memory in use (working set; the process runtime reports resident memory). */
+  memoryBytes: number;
+  /** When sampled, ns since the epoch. */
+  timestamp: bigint;
+}
+
 export interface ExecSyncResult {
   stdout: Buffer;
   stderr: Buffer;
@@ -128,6 +138,10 @@ export interface Runtime {
   /** Rejects with an error whose `code` is 'NotFound' for an unknown id. */
   containerStatus(id: string): Promise<ContainerStatus>;
 
+  /** Resource usage of a running container (rejects for unknown ones). */
+  containerStats(id: string): Promise<ContainerStats>;
+  /** Usage of every running container at once (CRI ListContainerStats), by container id. */
+  listContainerStats(): Promise<Map<string, ContainerStats>>;
   /** Runs `cmd` in the container's context (exec probes, hooks); kills it after `timeoutSeconds`. */
   execSync(id: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResult>;
   /** Asks the runtime to reopen the container's log file (after rotation). */

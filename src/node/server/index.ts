@@ -1,6 +1,7 @@
 /**
- * The agent's kubelet API, the part the API server proxies to: `GET /containerLogs/…`
- * (what `kubectl logs` reaches through `pods/log`) and `/healthz`. HTTPS only, and only
+ * The agent's kubelet API, the part the API server calls: `GET /containerLogs/…` (what
+ * `kubectl logs` reaches through `pods/log`), `/stats/summary` (what `kubectl top` reads
+ * through metrics.k8s.io) and `/healthz`. HTTPS only, and only
  * for clients holding a certificate from the cluster CA in group `system:masters` — the
  * API server's kubelet client certificate (upstream's kubelet authenticates by x509 and
  * authorizes through the API server; a single-tenant cluster needs no more yet).
@@ -27,6 +28,8 @@ export interface KubeletServerOptions {
   port: number;
   tls: { cert: string; key: string; ca: string };
   logs: LogSource;
+  /** The Summary API (`/stats/summary`): node and container usage. */
+  stats: { summary(): Promise<unknown> };
 }
 
 export interface KubeletServer {
@@ -91,6 +94,13 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
     }
     if (!authorized(req)) return fail(res, 401, 'Unauthorized');
     if (req.method !== 'GET') return fail(res, 405, 'method not allowed');
+    if (url.pathname === '/stats/summary') {
+      o.stats.summary().then((summary) => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(summary));
+      }, (err: Error) => fail(res, 500, err.message));
+      return;
+    }
     if (url.pathname.startsWith('/containerLogs/')) {
       containerLogs(req, res, url, o.logs).catch((err: Error) => fail(res, 500, err.message));
       return;

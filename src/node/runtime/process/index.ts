@@ -13,7 +13,8 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants } from 'node:os';
 import { CriLogWriter, nowNanos } from '../cri-log.js';
-import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStatus, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeVersion } from '../types.js';
+import { processGroupsUsage } from './proc-stats.js';
+import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStats, type ContainerStatus, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeVersion } from '../types.js';
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -164,6 +165,20 @@ export class ProcessRuntime implements Runtime {
 
   async containerStatus(id: string): Promise<ContainerStatus> {
     return { ...this.get(id).status };
+  }
+
+  async containerStats(id: string): Promise<ContainerStats> {
+    const c = this.get(id);
+    const pid = c.child?.pid;
+    if (!pid || c.status.state !== 'running') return { cpuNanos: 0n, memoryBytes: 0, timestamp: nowNanos() };
+    return { ...processGroupsUsage([pid]).get(pid)!, timestamp: nowNanos() };
+  }
+
+  async listContainerStats(): Promise<Map<string, ContainerStats>> {
+    const running = [...this.containers.values()].filter((c) => c.status.state === 'running' && c.child?.pid);
+    const usage = processGroupsUsage(running.map((c) => c.child!.pid!));
+    const at = nowNanos();
+    return new Map(running.map((c) => [c.status.id, { ...usage.get(c.child!.pid!)!, timestamp: at }]));
   }
 
   async execSync(id: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResult> {

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { realClock, type Clock } from '../../../client/clock.js';
-import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStatus, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeVersion } from '../types.js';
+import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStats, type ContainerStatus, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeVersion } from '../types.js';
 
 const nanos = (d: Date) => BigInt(d.getTime()) * 1_000_000n;
 
@@ -80,6 +80,17 @@ export class SimulatedRuntime implements Runtime {
 
   async containerStatus(id: string): Promise<ContainerStatus> {
     return { ...this.get(id) };
+  }
+
+  /** Nothing runs: nothing is used. */
+  async containerStats(id: string): Promise<ContainerStats> {
+    this.get(id);
+    return { cpuNanos: 0n, memoryBytes: 0, timestamp: nanos(this.clock.now()) };
+  }
+
+  async listContainerStats(): Promise<Map<string, ContainerStats>> {
+    const at = nanos(this.clock.now());
+    return new Map([...this.containers.values()].filter((c) => c.state === 'running').map((c) => [c.id, { cpuNanos: 0n, memoryBytes: 0, timestamp: at }]));
   }
 
   async execSync(id: string): Promise<ExecSyncResult> {
