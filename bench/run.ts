@@ -23,39 +23,20 @@ ${API_BENCH_USAGE}
 ${SCHEDULER_BENCH_USAGE}
 ${PODS_BENCH_USAGE}`;
 
+const BENCHES: Record<string, (argv: string[]) => Promise<void>> = { api: runApiBench, scheduler: runSchedulerBench, pods: runPodsBench };
+
 const [name, ...rest] = process.argv.slice(2);
-switch (name) {
-  case 'api':
-    try {
-      await runApiBench(rest);
-    } catch (err) {
-      process.stderr.write(`bench api: ${(err as Error).stack ?? err}\n`);
-      process.exitCode = 1;
-    }
-    break;
-  case 'scheduler':
-    try {
-      await runSchedulerBench(rest);
-    } catch (err) {
-      process.stderr.write(`bench scheduler: ${(err as Error).stack ?? err}\n`);
-      process.exitCode = 1;
-    }
-    break;
-  case 'pods':
-    try {
-      await runPodsBench(rest);
-    } catch (err) {
-      process.stderr.write(`bench pods: ${(err as Error).stack ?? err}\n`);
-      process.exitCode = 1;
-    }
-    break;
-  case undefined:
-  case 'help':
-  case '--help':
-  case '-h':
-    process.stdout.write(USAGE);
-    break;
-  default:
-    process.stderr.write(`unknown benchmark "${name}"\n\n${USAGE}`);
-    process.exitCode = 2;
+const run = name === undefined ? undefined : BENCHES[name];
+if (run) {
+  try {
+    await run(rest);
+  } catch (err) {
+    process.stderr.write(`bench ${name}: ${(err as Error).stack ?? err}\n`);
+    process.exitCode = 1;
+  }
+} else if (name === undefined || ['help', '--help', '-h'].includes(name)) {
+  process.stdout.write(USAGE);
+} else {
+  process.stderr.write(`unknown benchmark "${name}"\n\n${USAGE}`);
+  process.exitCode = 2;
 }
