@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { builtinCatalogue, type Catalogue } from '../api/catalogue.js';
-import { BadRequest, MethodNotAllowed, StatusError, Unauthorized } from '../api/errors.js';
+import { BadRequest, MethodNotAllowed, NotFound, StatusError, Unauthorized } from '../api/errors.js';
 import type { Store } from '../store/types.js';
 import type { KObject } from '../api/types.js';
 import { createAdminOnlyAuthorizer, createAuthenticator, type Authorizer, type UserInfo } from './auth/index.js';
@@ -26,6 +26,7 @@ import { createSchemaChecks, createPatchEngine, createFieldManager } from './reg
 import { toTable } from '../api/printers/index.js';
 import { ensureSystemNamespaces, ensureSystemPriorityClasses } from './bootstrap.js';
 import { priorityAdmission } from './admission/priority.js';
+import { proxyExecUpgrade } from './handlers/pod-exec.js';
 import { runtimeClassAdmission } from './admission/runtimeclass.js';
 import { defaultTolerationsAdmission, type DefaultTolerationOptions } from './admission/default-tolerations.js';
 import { limitRangerAdmission } from './admission/limitranger.js';
@@ -230,6 +231,22 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       else res.destroy();
     });
   };
+  // Upgrades (kubectl exec over WebSocket) are checked like requests, then joined to the kubelet.
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => undefined);
+    void (async () => {
+      const target = requestTarget(req.url ?? '/');
+      const info = requestInfo(req.method ?? 'GET', target.path, target.url.searchParams);
+      const user = loopbackSockets.has(socket) ? LOOPBACK_USER : authenticator.authenticate(req);
+      if (!user) throw new Unauthorized();
+      if (!info.resourceRequest) throw new NotFound('', '', target.path);
+      await proxyExecUpgrade(api, req, socket, head, info, target.url, user);
+    })().catch((err: unknown) => {
+      const status = toStatusError(err);
+      if (!(err instanceof StatusError)) logger.error({ err, path: req.url }, 'upgrade failed');
+      if (socket.writable) socket.end(rawStatusResponse(status));
+    });
+  };
   // In-process components' connections: never listening anywhere, fed by connectLoopback.
   const loopbackServer = createPlainServer(serverOptions, onRequest);
   const loopbackSockets = new Set<Duplex>();
@@ -238,6 +255,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     requestCert: true, rejectUnauthorized: false,
     ...serverOptions,
   }, onRequest);
+  server.on('upgrade', onUpgrade);
+  loopbackServer.on('upgrade', onUpgrade);
   // Requests Node's parser refuses (bad method, header overflow, malformed framing) get a Status too.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     // A response already under way on this socket (its body broke mid-read) cannot be followed by another.

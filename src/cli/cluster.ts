@@ -9,6 +9,7 @@ import type { ApiServer } from '../apiserver/server.js';
 import type { Client } from '../client/client.js';
 import type { ClusterCredentials } from '../pki/index.js';
 import type { LogSource } from '../node/server/index.js';
+import type { ExecTarget } from '../node/server/exec.js';
 
 export interface ClusterOptions {
   dataDir: string;
@@ -143,9 +144,9 @@ async function startApiClients(api: ApiServer, options: ClusterOptions, logger: 
  * outlive it.
  */
 async function startLocalAgent(client: Client, dataDir: string, nodeName: string, credentials: ClusterCredentials, logger: Logger): Promise<{ stop(): Promise<void> }> {
-  const [{ startAgent }, { createProcessRuntime }, { SimulatedRuntime }, { RuntimesByHandler }, { startKubeletServer }, { agentLogSource }] = await Promise.all([
+  const [{ startAgent }, { createProcessRuntime }, { SimulatedRuntime }, { RuntimesByHandler }, { startKubeletServer }, { agentLogSource }, { agentExecTarget }] = await Promise.all([
     import('../node/agent/index.js'), import('../node/runtime/process/index.js'), import('../node/runtime/simulated/index.js'), import('../node/runtime/by-handler.js'),
-    import('../node/server/index.js'), import('../node/agent/logs.js'),
+    import('../node/server/index.js'), import('../node/agent/logs.js'), import('../node/agent/exec.js'),
   ]);
   const agentDir = join(dataDir, 'agent');
   // Pods run as processes unless their RuntimeClass names the `simulated` handler.
@@ -154,11 +155,13 @@ async function startLocalAgent(client: Client, dataDir: string, nodeName: string
   // serves logs once the agent (and its pods informer) is up.
   let logs: LogSource | undefined;
   let agentRef: { summary(): Promise<unknown> } | undefined;
+  let exec: ExecTarget | undefined;
   const serving = credentials.issueServingCertificate({ commonName: nodeName, dnsNames: [nodeName, 'localhost'], ips: [LOCAL_NODE_IP] });
   const kubelet = await startKubeletServer({
     bindAddress: LOCAL_NODE_IP, port: 0, tls: { ...serving, ca: credentials.caCert },
     logs: { containerLog: (...a) => (logs ? logs.containerLog(...a) : Promise.reject(new Error('the agent is starting'))) },
     stats: { summary: () => (agentRef ? agentRef.summary() : Promise.reject(new Error('the agent is starting'))) },
+    exec: { exec: (...a) => (exec ? exec.exec(...a) : Promise.reject(new Error('the agent is starting'))) },
   });
   const agent = await startAgent({
     client, nodeName, runtime, dataDir: agentDir, address: LOCAL_NODE_IP, kubeletPort: kubelet.port,
@@ -167,6 +170,7 @@ async function startLocalAgent(client: Client, dataDir: string, nodeName: string
   });
   logs = agentLogSource(agent.pods, runtime);
   agentRef = agent;
+  exec = agentExecTarget(agent.pods, runtime);
   logger.info({ node: nodeName, kubeletPort: kubelet.port }, `node ${nodeName} registered (process runtime)`);
   return {
     async stop() {

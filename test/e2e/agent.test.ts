@@ -262,6 +262,22 @@ spec:
     await kubectl(['delete', 'pod', 'busy', '--wait=false']);
   });
 
+  it('kubectl exec (WebSocket, newest kubectl): output, exit code, stdin', async () => {
+    await kubectl(['create', '-f', '-'], { input: podManifest('shell', 'sleep 3600') });
+    await kubectl(['wait', '--for=condition=Ready', 'pod/shell', '--timeout=30s']);
+    const ran = await env.cluster.kubectl(['exec', 'shell', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+    assert.equal(ran.code, 3, ran.stderr);
+    assert.equal(ran.stdout, 'out\n');
+    assert.match(ran.stderr, /err\n/);
+    assert.match(ran.stderr, /command terminated with exit code 3/);
+    assert.equal(await kubectl(['exec', '-i', 'shell', '--', 'cat'], { input: 'piped through\n' }), 'piped through\n');
+    const env2 = await kubectl(['exec', 'shell', '-c', 'main', '--', 'sh', '-c', 'echo $HOSTNAME']);
+    assert.equal(env2, 'shell\n');
+    const missing = await env.cluster.kubectl(['exec', 'shell', '--', 'no-such-command']);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /executable file not found/);
+  });
+
   it("runs a Job's pod to Succeeded", async () => {
     await kubectl(['create', 'job', 'once', '--image=busybox', '--', 'sh', '-c', 'exit 0']);
     assert.match(await kubectl(['wait', '--for=condition=complete', 'job/once', '--timeout=60s']), /condition met/);

@@ -42,7 +42,7 @@ function validateOptions(q: URLSearchParams, name: string): URLSearchParams {
 }
 
 /** Upstream validateContainer: the named container, or the only one. */
-function pickContainer(pod: Pod, container: string | null): string {
+export function pickContainer(pod: Pod, container: string | null): string {
   const names = [...(pod.spec.initContainers ?? []), ...pod.spec.containers, ...((pod.spec.ephemeralContainers as Array<{ name: string }> | undefined) ?? [])].map((c) => c.name);
   if (!container) {
     if (pod.spec.containers.length === 1) return pod.spec.containers[0]!.name;
@@ -51,6 +51,28 @@ function pickContainer(pod: Pod, container: string | null): string {
   }
   if (!names.includes(container)) throw new BadRequest(`container ${container} is not valid for pod ${pod.metadata.name}`);
   return container;
+}
+
+/** Where a node's kubelet API listens, and the credentials to call it. */
+export function kubeletOf(api: ApiContext, node: Node, refusal: string): { address: string; port: number; credentials: { cert: string; key: string; ca: string } } {
+  const address = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? node.status?.addresses?.[0]?.address;
+  const port = (node.status?.daemonEndpoints as { kubeletEndpoint?: { Port?: number } } | undefined)?.kubeletEndpoint?.Port;
+  const credentials = api.kubeletClient?.();
+  if (!address || !port || !credentials) throw new BadRequest(`node ${node.metadata.name} serves no kubelet API: ${refusal}`);
+  return { address, port, credentials };
+}
+
+/** The node a pod runs on (BadRequest when it has none or it is gone). */
+export async function nodeOfPod(api: ApiContext, pod: Pod): Promise<Node> {
+  const nodeName = pod.spec.nodeName;
+  if (!nodeName) throw new BadRequest(`pod ${pod.metadata.name} does not have a host assigned`);
+  const nodeType = api.catalogue.byResource('', 'v1', 'nodes')!;
+  try {
+    return (await api.service.storage.get(nodeType, '', nodeName)) as KObject as Node;
+  } catch (err) {
+    if (err instanceof NotFound) throw new BadRequest(`node ${nodeName} of pod ${pod.metadata.name} does not exist`);
+    throw err;
+  }
 }
 
 function kubeletError(status: number, body: string, name: string): StatusError {
@@ -65,20 +87,9 @@ export async function handlePodLog(api: ApiContext, scope: RequestScope, podType
   const options = validateOptions(q, info.name);
   const pod = (await api.service.storage.get(podType, info.namespace, info.name)) as KObject as Pod;
   const container = pickContainer(pod, q.get('container'));
-  const nodeName = pod.spec.nodeName;
-  if (!nodeName) throw new BadRequest(`pod ${info.name} does not have a host assigned`);
-  const nodeType = api.catalogue.byResource('', 'v1', 'nodes')!;
-  let node: Node;
-  try {
-    node = (await api.service.storage.get(nodeType, '', nodeName)) as KObject as Node;
-  } catch (err) {
-    if (err instanceof NotFound) throw new BadRequest(`node ${nodeName} of pod ${info.name} does not exist`);
-    throw err;
-  }
-  const address = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? node.status?.addresses?.[0]?.address;
-  const port = (node.status?.daemonEndpoints as { kubeletEndpoint?: { Port?: number } } | undefined)?.kubeletEndpoint?.Port;
-  const credentials = api.kubeletClient?.();
-  if (!address || !port || !credentials) throw new BadRequest(`node ${nodeName} serves no kubelet API: logs of its pods cannot be read`);
+  const node = await nodeOfPod(api, pod);
+  const nodeName = node.metadata.name;
+  const { address, port, credentials } = kubeletOf(api, node, 'logs of its pods cannot be read');
   const path = `/containerLogs/${encodeURIComponent(info.namespace)}/${encodeURIComponent(info.name)}/${encodeURIComponent(container)}?${options}`;
   await new Promise<void>((resolve, reject) => {
     const upstream = request({ host: address, port, path, method: 'GET', ...credentials, rejectUnauthorized: options.get('insecureSkipTLSVerifyBackend') !== 'true' }, (res) => {

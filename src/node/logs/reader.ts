@@ -3,7 +3,9 @@
  * (pkg/kubelet/kuberuntime/logs): partial records joined into lines, `tailLines` from the
  * end, records before `since` skipped, each line optionally prefixed by its timestamp,
  * output cut at `limitBytes`; with `follow`, appended records keep coming until the
- * container has stopped and the file holds nothing more, or the reader is aborted.
+ * container has stopped and the file holds nothing more, or the reader is aborted. A
+ * rotated log is finished before the new one is read; a follower that falls more than one
+ * rotation behind (10 MiB written within its 250 ms poll) misses the files between.
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { watch } from 'node:fs';

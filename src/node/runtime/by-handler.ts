@@ -4,7 +4,7 @@
  * containerd routes handlers to its configured runtimes. Containers go to the runtime of
  * their sandbox. An unknown handler fails the sandbox with the message kubelets show.
  */
-import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStats, type ContainerStatus, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeVersion } from './types.js';
+import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStats, type ContainerStatus, type ExecSession, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeVersion } from './types.js';
 
 export class RuntimesByHandler implements Runtime {
   readonly handler: string;
@@ -89,6 +89,10 @@ export class RuntimesByHandler implements Runtime {
 
   execSync(id: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResult> {
     return this.container(id).execSync(id, cmd, timeoutSeconds);
+  }
+
+  exec(id: string, cmd: string[], options: { stdin: boolean; tty: boolean }): Promise<ExecSession> {
+    return this.container(id).exec(id, cmd, options);
   }
 
   reopenContainerLog(id: string): Promise<void> {

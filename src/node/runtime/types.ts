@@ -104,6 +104,17 @@ export interface ExecSyncResult {
   exitCode: number;
 }
 
+/** A command running in a container's context with its streams (CRI Exec, served by the agent). */
+export interface ExecSession {
+  stdin?: import('node:stream').Writable;
+  stdout: import('node:stream').Readable;
+  /** Absent with a TTY, where stderr goes to stdout. */
+  stderr?: import('node:stream').Readable;
+  /** Resolves with the exit code (128 + signal when killed). */
+  exit: Promise<number>;
+  kill(): void;
+}
+
 export interface RuntimeVersion {
   runtimeName: string;
   runtimeVersion: string;
@@ -144,6 +155,8 @@ export interface Runtime {
   listContainerStats(): Promise<Map<string, ContainerStats>>;
   /** Runs `cmd` in the container's context (exec probes, hooks); kills it after `timeoutSeconds`. */
   execSync(id: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResult>;
+  /** Starts `cmd` in the container's context with streamed stdio (kubectl exec). */
+  exec(id: string, cmd: string[], options: { stdin: boolean; tty: boolean }): Promise<ExecSession>;
   /** Asks the runtime to reopen the container's log file (after rotation). */
   reopenContainerLog(id: string): Promise<void>;
 

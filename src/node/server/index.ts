@@ -9,7 +9,9 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import type { Duplex } from 'node:stream';
 import { parseTimestampNanos, readContainerLogs } from '../logs/reader.js';
+import { execWebSocketServer, serveExec, type ExecTarget } from './exec.js';
 
 export class LogLookupError extends Error {
   constructor(readonly status: number, message: string) {
@@ -30,6 +32,7 @@ export interface KubeletServerOptions {
   logs: LogSource;
   /** The Summary API (`/stats/summary`): node and container usage. */
   stats: { summary(): Promise<unknown> };
+  exec: ExecTarget;
 }
 
 export interface KubeletServer {
@@ -106,6 +109,19 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
       return;
     }
     fail(res, 404, 'not found');
+  });
+  const wss = execWebSocketServer();
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refuse = (code: number, message: string) => socket.end(`HTTP/1.1 ${code} ${code === 401 ? 'Unauthorized' : code === 404 ? 'Not Found' : 'Bad Request'}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${message}`);
+    if (!authorized(req)) return refuse(401, 'Unauthorized');
+    const url = new URL(req.url ?? '/', 'https://kubelet');
+    const m = /^\/exec\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+    if (!m) return refuse(404, 'not found');
+    const [namespace, pod, container] = m.slice(1).map(decodeURIComponent) as [string, string, string];
+    const command = url.searchParams.getAll('command');
+    if (!command.length) return refuse(400, 'you must specify at least 1 command');
+    const flag = (name: string) => url.searchParams.get(name) === 'true' || url.searchParams.get(name) === '1';
+    serveExec(wss, req, socket, head, command, () => o.exec.exec(namespace, pod, container, command, { stdin: flag('stdin'), tty: flag('tty') }));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -8,13 +8,14 @@
  * are accepted but not yet acted on (private mount namespaces come with volumes).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { PassThrough, type Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants } from 'node:os';
 import { CriLogWriter, nowNanos } from '../cri-log.js';
 import { processGroupsUsage } from './proc-stats.js';
-import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStats, type ContainerStatus, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeVersion } from '../types.js';
+import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStats, type ContainerStatus, type ExecSession, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeVersion } from '../types.js';
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -92,7 +93,6 @@ export class ProcessRuntime implements Runtime {
   async startContainer(id: string): Promise<void> {
     const c = this.get(id);
     if (c.status.state !== 'created') throw new Error(`container ${id} is ${c.status.state}, not created`);
-    const sandbox = this.sandboxes.get(c.status.sandboxId);
     const argv = c.config.command.length ? [...c.config.command, ...c.config.args] : c.config.args;
     const cwd = c.config.workingDir || '/';
     const fail = (message: string) => {
@@ -101,10 +101,7 @@ export class ProcessRuntime implements Runtime {
       throw new Error(message);
     };
     if (!existsSync(cwd) || !statSync(cwd).isDirectory()) fail(`failed to start container: chdir to cwd ("${cwd}") set in config failed: no such file or directory`);
-    const env: Record<string, string> = {};
-    for (const e of c.config.envs) env[e.key] = e.value;
-    env.PATH ??= DEFAULT_PATH;
-    env.HOSTNAME ??= sandbox?.config.hostname ?? '';
+    const env = this.environment(c);
     const log = new CriLogWriter(c.status.logPath);
     const child = spawn(argv[0]!, argv.slice(1), { cwd, env, detached: true, stdio: [c.config.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     const spawnError = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
@@ -185,8 +182,7 @@ export class ProcessRuntime implements Runtime {
     const c = this.get(id);
     if (c.status.state !== 'running') throw new Error(`container ${id} is not running`);
     if (!cmd.length) throw new Error('exec needs a command');
-    const env: Record<string, string> = { PATH: DEFAULT_PATH };
-    for (const e of c.config.envs) env[e.key] = e.value;
+    const env = this.environment(c);
     return new Promise((resolve) => {
       const child = spawn(cmd[0]!, cmd.slice(1), { cwd: c.config.workingDir || '/', env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       const out: Buffer[] = [];
@@ -210,6 +206,38 @@ export class ProcessRuntime implements Runtime {
     });
   }
 
+  /**
+   * A command beside the container's processes, with its environment and working
+   * directory. There is no pseudo-terminal here: with `tty`, stderr joins stdout (as on
+   * a terminal) but programs see pipes, not a TTY.
+   */
+  async exec(id: string, cmd: string[], options: { stdin: boolean; tty: boolean }): Promise<ExecSession> {
+    const c = this.get(id);
+    if (c.status.state !== 'running') throw new Error(`container ${id} is not running`);
+    if (!cmd.length) throw new Error('exec needs a command');
+    const child = spawn(cmd[0]!, cmd.slice(1), { cwd: c.config.workingDir || '/', env: this.environment(c), detached: true, stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    const started = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+      child.once('spawn', () => resolve(undefined));
+      child.once('error', (err) => resolve(err));
+    });
+    if (started) throw new Error(started.code === 'ENOENT' ? `exec: "${cmd[0]}": executable file not found in $PATH` : started.message);
+    let stdout: Readable = child.stdout!;
+    if (options.tty) {
+      const merged = new PassThrough();
+      let open = 2;
+      for (const r of [child.stdout!, child.stderr!]) {
+        r.pipe(merged, { end: false });
+        r.once('end', () => { if (--open === 0) merged.end(); });
+      }
+      stdout = merged;
+    }
+    const exit = new Promise<number>((resolve) => child.once('close', (code, signal) => resolve(code ?? (signal ? 128 + signalNumber(signal) : 255))));
+    return {
+      stdin: child.stdin ?? undefined, stdout, stderr: options.tty ? undefined : child.stderr!, exit,
+      kill: () => { if (child.pid) killGroup(child.pid, 'SIGKILL'); },
+    };
+  }
+
   async reopenContainerLog(id: string): Promise<void> {
     this.get(id).log?.reopen();
   }
@@ -222,6 +250,15 @@ export class ProcessRuntime implements Runtime {
   async close(options: { killAll?: boolean } = {}): Promise<void> {
     if (options.killAll) await Promise.all([...this.containers.keys()].map((id) => this.stopContainer(id, 0)));
     this.listeners.clear();
+  }
+
+  /** Exactly the container's variables, plus what a container always has (PATH, HOSTNAME) unless it sets them. */
+  private environment(c: Container): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const e of c.config.envs) env[e.key] = e.value;
+    env.PATH ??= DEFAULT_PATH;
+    env.HOSTNAME ??= this.sandboxes.get(c.status.sandboxId)?.config.hostname ?? '';
+    return env;
   }
 
   private get(id: string): Container {

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { realClock, type Clock } from '../../../client/clock.js';
-import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStats, type ContainerStatus, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeVersion } from '../types.js';
+import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStats, type ContainerStatus, type ExecSession, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeVersion } from '../types.js';
 
 const nanos = (d: Date) => BigInt(d.getTime()) * 1_000_000n;
 
@@ -96,6 +96,10 @@ export class SimulatedRuntime implements Runtime {
   async execSync(id: string): Promise<ExecSyncResult> {
     if (this.get(id).state !== 'running') throw new Error(`container ${id} is not running`);
     return { stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), exitCode: 0 };
+  }
+
+  async exec(): Promise<ExecSession> {
+    throw new Error('the simulated runtime runs nothing to exec into');
   }
 
   async reopenContainerLog(): Promise<void> {}
