@@ -23,6 +23,9 @@ const FORWARDED = ['connection', 'upgrade', 'sec-websocket-key', 'sec-websocket-
 
 export async function proxyExecUpgrade(api: ApiContext, req: IncomingMessage, socket: Duplex, head: Buffer, info: ResourceRequestInfo, url: URL, user: UserInfo): Promise<void> {
   if (info.resource !== 'pods' || info.group !== '' || info.subresource !== 'exec' || !info.name) throw new NotFound('pods', '', info.name);
+  if (!/websocket/i.test(req.headers.upgrade ?? '')) {
+    throw new BadRequest(`exec over ${req.headers.upgrade ?? 'this protocol'} is not supported yet: Skiff speaks the WebSocket protocol of kubectl 1.30 and newer`);
+  }
   const decision = api.authorizer.authorize({ user, verb: 'create', apiGroup: '', resource: 'pods', subresource: 'exec', namespace: info.namespace, name: info.name, path: url.pathname, resourceRequest: true });
   if (!decision.allowed) throw new Forbidden(`pods "${info.name}" is forbidden: User "${user.username}" cannot create resource "pods/exec" in API group "" in the namespace "${info.namespace}"`);
   const podType = api.catalogue.byResource('', 'v1', 'pods')!;
