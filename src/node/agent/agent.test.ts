@@ -78,6 +78,9 @@ describe('node agent (simulated runtime, fake clock)', () => {
     assert.match(again.status!.containerStatuses![0]!.state!.waiting!.message!, /^back-off 20s /);
     clock.advance(20_000);
     await waitFor(pods, (p) => p.metadata.name === 'crash' && p.status?.containerStatuses?.[0]?.restartCount === 3, 'third restart after 20 s');
+    const uid = pods.get('crash', 'default')!.metadata.uid;
+    const kept = (await runtime.listContainers()).filter((c) => c.labels['io.kubernetes.pod.uid'] === uid);
+    assert.deepEqual(kept.map((c) => c.attempt).sort(), [2, 3], 'the running instance and the one before it are kept');
   });
 
   it('restartPolicy Never: an exit 0 is Succeeded; OnFailure restarts only failures', async () => {

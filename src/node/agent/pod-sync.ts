@@ -6,6 +6,7 @@
  * SIGKILL after the grace period, then the final delete with a zero grace period, as
  * kubelet confirms it) — followed by a status write when anything a user sees changed.
  */
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Container, Pod } from '../../api/objects/index.js';
 import { deepEqual } from '../../apiserver/patch/json.js';
@@ -159,6 +160,12 @@ export class PodSync {
       this.backoff.restarted(key, failedBefore);
     }
     if (latest && latest.state === 'created') await this.ctx.runtime.removeContainer(latest.id).catch(() => undefined);
+    // Only the instance before the new one is kept (lastState, logs --previous), as the kubelet's container GC keeps one.
+    for (const old of await this.ctx.runtime.listContainers({ sandboxId: t.sandboxId })) {
+      if (old.name !== c.name || !latest || old.attempt >= latest.attempt || old.state !== 'exited') continue;
+      await this.ctx.runtime.removeContainer(old.id).catch(() => undefined);
+      await rm(old.logPath, { force: true });
+    }
     const attempt = latest ? latest.attempt + (latest.state === 'created' ? 0 : 1) : 0;
     const waiting = await this.startContainer(pod, t, c, attempt);
     if (waiting) {
