@@ -193,6 +193,27 @@ spec:
     assert.match(noPrevious.stderr, /previous terminated container "main" in pod "talker" not found/);
   });
 
+  it('kubectl logs -l with --prefix and --all-containers', async () => {
+    await kubectl(['create', '-f', '-'], {
+      input: `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: duo
+  labels: {team: blue}
+spec:
+  containers:
+  - {name: left, image: busybox, command: ["sh", "-c", "echo from left; sleep 3600"]}
+  - {name: right, image: busybox, command: ["sh", "-c", "echo from right; sleep 3600"]}
+`,
+    });
+    await kubectl(['wait', '--for=condition=Ready', 'pod/duo', '--timeout=30s']);
+    await until('both containers logged', async () => (await kubectl(['logs', 'duo', '--all-containers'])).split('\n').length >= 3);
+    const out = await kubectl(['logs', '-l', 'team=blue', '--all-containers', '--prefix']);
+    assert.match(out, /^\[pod\/duo\/left\] from left$/m);
+    assert.match(out, /^\[pod\/duo\/right\] from right$/m);
+  });
+
   it('pods/log refuses what upstream refuses: no container named in a pod of several, both since options', async () => {
     await kubectl(['create', '-f', '-'], {
       input: `
@@ -278,6 +299,13 @@ spec:
     assert.match(spdy.stderr, /exec over SPDY\/3\.1 is not supported yet: Skiff speaks the WebSocket protocol of kubectl 1\.30 and newer/);
     const plain = await env.cluster.kubectl(['get', '--raw', '/api/v1/namespaces/default/pods/shell/exec?command=true']);
     assert.match(plain.stderr, /Upgrade request required/);
+    // kubectl cp is tar over exec, both ways.
+    const from = join(scratch, 'cp-src.txt');
+    execFileSync('sh', ['-c', `echo copied > ${from}`]);
+    await kubectl(['cp', from, `shell:${join(scratch, 'cp-in-pod.txt')}`]);
+    assert.equal(readFileSync(join(scratch, 'cp-in-pod.txt'), 'utf8'), 'copied\n');
+    await kubectl(['cp', `shell:${join(scratch, 'cp-in-pod.txt')}`, join(scratch, 'cp-back.txt')]);
+    assert.equal(readFileSync(join(scratch, 'cp-back.txt'), 'utf8'), 'copied\n');
     const missing = await env.cluster.kubectl(['exec', 'shell', '--', 'no-such-command']);
     assert.notEqual(missing.code, 0);
     assert.match(missing.stderr, /executable file not found/);
