@@ -57,6 +57,7 @@ describe('node agent (process runtime) with kubectl', () => {
     const nodes = await kubectl(['get', 'nodes']);
     assert.match(nodes, /\nagent\s+Ready\s+control-plane\s+\S+\s+v1\.33\.0-skiff\n/);
     assert.match(await jsonpath('node', 'agent', '.status.nodeInfo.containerRuntimeVersion'), /^process:\/\//);
+    assert.match(await kubectl(['describe', 'node', 'agent']), /ResourceLimitsNotEnforced\s+True\s+.*NoCgroups\s+containers run as host processes without cgroups/);
   });
 
   it('runs a pod: Running 1/1, the process really runs', async () => {

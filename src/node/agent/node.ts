@@ -45,6 +45,8 @@ function nodeStatus(o: NodeReporterOptions, previous: Node['status'], now: Date)
       condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
       condition('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
       condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
+      // Said where `kubectl describe node` shows it, in the manner of node-problem-detector's conditions.
+      condition('ResourceLimitsNotEnforced', 'True', 'NoCgroups', 'containers run as host processes without cgroups: requests and limits place pods but are not enforced'),
     ],
     addresses: [{ type: 'InternalIP', address: o.address }, { type: 'Hostname', address: o.name }],
     daemonEndpoints: { kubeletEndpoint: { Port: o.kubeletPort } },
