@@ -67,7 +67,8 @@ export class Conflict extends StatusError {
 
 export class Invalid extends StatusError {
   constructor(kind: string, group: string, name: string, readonly errors: FieldError[]) {
-    const list = errors.map((e) => `${e.field}: ${e.message}`);
+    // The message repeats each distinct error once (upstream's ErrorList.ToAggregate); causes keep them all.
+    const list = [...new Set(errors.map((e) => `${e.field}: ${e.message}`))];
     const summary = list.length === 1 ? list[0] : `[${list.join(', ')}]`;
     super(422, 'Invalid', `${kind}${group ? '.' + group : ''} "${name}" is invalid: ${summary}`, {
       name,

@@ -109,8 +109,9 @@ export const storageClassPrinter: TablePrinter = {
     return [
       isDefault ? `${name(obj)} (default)` : name(obj),
       s(obj.provisioner),
-      s(obj.reclaimPolicy) || 'Delete',
-      s(obj.volumeBindingMode) || 'Immediate',
+      // Only an unset field prints its default; a set one prints as it is, even empty.
+      obj.reclaimPolicy == null ? 'Delete' : s(obj.reclaimPolicy),
+      obj.volumeBindingMode == null ? 'Immediate' : s(obj.volumeBindingMode),
       obj.allowVolumeExpansion === true,
       age(obj, now),
     ];
