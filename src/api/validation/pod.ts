@@ -3,6 +3,7 @@
  * containers present and well named, images set, enum fields, ports, env names,
  * volumes and the mounts that refer to them.
  */
+import { validateTolerations } from './tolerations.js';
 import type { FieldError, KObject } from '../types.js';
 import { child, duplicate, forbidden, index, invalid, invalidEach, nonNegative, notFound, notSupported, required } from './field.js';
 import { isDNS1123Label, isEnvVarName, isValidPortName, isValidPortNum } from './names.js';
@@ -119,6 +120,7 @@ export function validatePodSpec(specValue: unknown, path: string): FieldError[] 
   if (typeof spec.activeDeadlineSeconds === 'number' && spec.activeDeadlineSeconds <= 0) {
     errs.push(invalid(child(path, 'activeDeadlineSeconds'), spec.activeDeadlineSeconds, 'must be between 1 and 2147483647, inclusive'));
   }
+  errs.push(...validateTolerations(spec.tolerations, child(path, 'tolerations')));
   if (spec.hostname) errs.push(...invalidEach(child(path, 'hostname'), spec.hostname, isDNS1123Label(String(spec.hostname))));
   if (spec.subdomain) errs.push(...invalidEach(child(path, 'subdomain'), spec.subdomain, isDNS1123Label(String(spec.subdomain))));
   return errs;

@@ -76,6 +76,9 @@ test('pod rules: containers, names, images, enums, mounts', () => {
   assert.deepEqual(check('', 'Pod', changed, pod), []);
   (changed.spec as any).containers[0].command = ['sh'];
   assert.equal(check('', 'Pod', changed, pod)[0].field, 'spec');
+  // Tolerations as upstream's ValidateTolerations.
+  const tolerating = check('', 'Pod', { metadata: { name: 'p' }, spec: { containers: [{ name: 'a', image: 'x' }], tolerations: [{ operator: 'Equal', value: 'v' }, { key: 'k', effect: 'NoSchedule', tolerationSeconds: 5 }] } });
+  assert.deepEqual(tolerating.map((e) => e.field), ['spec.tolerations[0].operator', 'spec.tolerations[1].effect']);
 });
 
 test('configmap and secret keys, service ports, job restart policy', () => {

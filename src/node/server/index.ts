@@ -10,19 +10,10 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { parseTimestampNanos, readContainerLogs } from '../logs/reader.js';
 import { execWebSocketServer, serveExec, type ExecTarget } from './exec.js';
+import { serveContainerLogs, type LogSource } from './container-logs.js';
 
-export class LogLookupError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
-}
-
-export interface LogSource {
-  /** The container's log; throws LogLookupError with the kubelet's status and message when there is none. */
-  containerLog(namespace: string, pod: string, container: string, previous: boolean): Promise<{ path: string; isRunning(): boolean }>;
-}
+export { LogLookupError, type LogSource } from './container-logs.js';
 
 export interface KubeletServerOptions {
   bindAddress: string;
@@ -57,36 +48,6 @@ function authorized(req: IncomingMessage): boolean {
   return orgs.includes('system:masters');
 }
 
-async function containerLogs(req: IncomingMessage, res: ServerResponse, url: URL, logs: LogSource): Promise<void> {
-  const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
-  if (!m) return fail(res, 404, 'not found');
-  const [namespace, pod, container] = m.slice(1).map(decodeURIComponent) as [string, string, string];
-  const q = url.searchParams;
-  const int = (name: string) => (q.has(name) ? Number(q.get(name)) : undefined);
-  const sinceTime = q.get('sinceTime');
-  const sinceSeconds = int('sinceSeconds');
-  const sinceNanos = sinceTime ? parseTimestampNanos(sinceTime) : sinceSeconds !== undefined ? BigInt(Date.now() - sinceSeconds * 1000) * 1_000_000n : undefined;
-  let found;
-  try {
-    found = await logs.containerLog(namespace, pod, container, q.get('previous') === 'true');
-  } catch (err) {
-    if (err instanceof LogLookupError) return fail(res, err.status, err.message);
-    throw err;
-  }
-  const abort = new AbortController();
-  res.on('close', () => abort.abort());
-  res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
-  res.flushHeaders();
-  await readContainerLogs(found.path, {
-    follow: q.get('follow') === 'true', timestamps: q.get('timestamps') === 'true',
-    tailLines: int('tailLines'), limitBytes: int('limitBytes'), sinceNanos,
-  }, (chunk) => res.write(chunk), { isRunning: found.isRunning, signal: abort.signal }).catch((err: NodeJS.ErrnoException) => {
-    // A log file that vanished (pod removed meanwhile) ends the stream; anything else is the kubelet's 500.
-    if (err.code !== 'ENOENT') res.write(`\nerror reading logs: ${err.message}\n`);
-  });
-  res.end();
-}
-
 export async function startKubeletServer(o: KubeletServerOptions): Promise<KubeletServer> {
   const server: Server = createServer({ cert: o.tls.cert, key: o.tls.key, ca: o.tls.ca, requestCert: true, rejectUnauthorized: false }, (req, res) => {
     const url = new URL(req.url ?? '/', 'https://kubelet');
@@ -105,7 +66,7 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
       return;
     }
     if (url.pathname.startsWith('/containerLogs/')) {
-      containerLogs(req, res, url, o.logs).catch((err: Error) => fail(res, 500, err.message));
+      serveContainerLogs(res, url, o.logs).catch((err: Error) => fail(res, 500, err.message));
       return;
     }
     fail(res, 404, 'not found');
