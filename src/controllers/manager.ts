@@ -89,7 +89,12 @@ export async function startControllers(ctx: ControllerContext, names: string[]):
     names,
     synced: Promise.all(running.map((c) => c.synced)).then(() => undefined),
     async stop() {
-      for (const c of running) await c.stop();
+      for (const [i, c] of running.entries()) {
+        // A controller that does not stop is a bug; name it rather than hang silently.
+        const slow = setTimeout(() => ctx.onError(names[i]!, new Error(`controller ${names[i]} has not stopped after 10 s`)), 10_000);
+        await c.stop();
+        clearTimeout(slow);
+      }
       ctx.informers.stop();
     },
   };

@@ -15,16 +15,22 @@ describe('serviceaccount controller', () => {
   let accounts: ResourceClient;
   let watcher: Informer;
 
+  /** An intermittent stall (seen only in loaded CI runs) fails with the step's name instead of the file's 5-minute timeout. */
+  const within = <T>(what: string, p: Promise<T>, ms = 60_000): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([p, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} took over ${ms / 1000} s`)), ms); })]).finally(() => clearTimeout(timer));
+  };
+
   before(async () => {
-    env = await startInProcessCluster('sa');
+    env = await within('starting the in-process cluster', startInProcessCluster('sa'));
     client = env.client;
     accounts = client.resource({ group: '', version: 'v1', plural: 'serviceaccounts', namespaced: true });
     watcher = new Informer(accounts).start();
-    await watcher.waitForSync();
+    await within('the first list of ServiceAccounts', watcher.waitForSync());
   });
   after(async () => {
     watcher.stop();
-    await env.stop();
+    await within('stopping the in-process cluster', env.stop());
   });
 
   /** Resolves once the informer sees a `default` account in `namespace` (or, with `present` false, none). */
