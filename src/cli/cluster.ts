@@ -150,7 +150,11 @@ async function startLocalAgent(client: Client, dataDir: string, nodeName: string
   ]);
   const agentDir = join(dataDir, 'agent');
   // Pods run as processes unless their RuntimeClass names the `simulated` handler.
-  const runtime = new RuntimesByHandler([createProcessRuntime(), new SimulatedRuntime()]);
+  const runtime = new RuntimesByHandler([
+    // Records of running process groups: a server that crashed has its orphans killed at the next start.
+    createProcessRuntime({ stateDir: join(agentDir, 'process'), onError: (err) => logger.warn({ err: String(err) }, 'process runtime') }),
+    new SimulatedRuntime(),
+  ]);
   // The kubelet API listens before the node registers, so the Node can name its port; it
   // serves logs once the agent (and its pods informer) is up.
   let logs: LogSource | undefined;

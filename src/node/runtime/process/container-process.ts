@@ -1,0 +1,101 @@
+/**
+ * A container's main process: spawned in a process group of its own, its stdout and
+ * stderr written to the container's CRI log. When it exits, the rest of its group is
+ * killed, as the processes of a PID namespace die with its init; the exit is reported
+ * only once the output is in the log, so `kubectl logs` right after the exit sees it all.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
+import { CriLogWriter } from '../cri-log.js';
+import { checkWorkingDir, execFailure, exitAfterDrain, signalGroup, spawned, StartError } from './process-group.js';
+
+/** How long output may still drain after the exit (a process that left the group may hold the pipes). */
+const DRAIN_LIMIT_MS = 2_000;
+
+export interface ProcessSpec {
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+  /** Keep a stdin pipe open (a container with `stdin: true` blocks reading it, as with no one attached). */
+  stdin: boolean;
+  logPath: string;
+  onLogError?(err: Error): void;
+}
+
+export class ContainerProcess {
+  /** Resolves with the exit code (128 + signal when killed) once the output is in the log. */
+  readonly exited: Promise<number>;
+  private leaderExited = false;
+
+  private constructor(private readonly child: ChildProcess, private readonly log: CriLogWriter) {
+    // Listening from the spawn on: no exit can be missed.
+    this.exited = exitAfterDrain(child, DRAIN_LIMIT_MS, () => this.groupLeaderExited()).then((code) => {
+      this.log.close();
+      return code;
+    });
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** Rejects with a StartError (runc's wording) when the process cannot be started. */
+  static async start(spec: ProcessSpec): Promise<ContainerProcess> {
+    // The log exists even for a container that failed to start (as with containerd): `kubectl logs` finds it empty.
+    const log = new CriLogWriter(spec.logPath, { onError: spec.onLogError });
+    try {
+      checkWorkingDir(spec.cwd);
+      const child = spawn(spec.argv[0]!, spec.argv.slice(1), {
+        cwd: spec.cwd, env: spec.env, detached: true, stdio: [spec.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+      });
+      const proc = new ContainerProcess(child, log);
+      const failed = await spawned(child);
+      if (failed) throw new StartError(execFailure(spec.argv[0]!, failed));
+      for (const stream of ['stdout', 'stderr'] as const) {
+        child[stream]!.on('data', (b: Buffer) => log.write(stream, b));
+        child[stream]!.once('end', () => log.flushPartial(stream));
+      }
+      return proc;
+    } catch (err) {
+      log.close();
+      throw err instanceof StartError ? err : new StartError((err as Error).message);
+    }
+  }
+
+  /** SIGTERM to the whole group, SIGKILL after `timeoutSeconds` (0: at once); resolves once exited. */
+  async stop(timeoutSeconds: number): Promise<void> {
+    if (this.leaderExited) return void (await this.exited);
+    if (timeoutSeconds <= 0) {
+      signalGroup(this.pid, 'SIGKILL');
+      return void (await this.exited);
+    }
+    signalGroup(this.pid, 'SIGTERM');
+    const timer = setTimeout(() => this.kill(), timeoutSeconds * 1000);
+    try {
+      await this.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** SIGKILL to the whole group. */
+  kill(): void {
+    if (!this.leaderExited) signalGroup(this.pid, 'SIGKILL');
+  }
+
+  reopenLog(): void {
+    this.log.reopen();
+  }
+
+  /** Lets this process (the agent) exit while the container keeps running; its output is lost from then on. */
+  detach(): void {
+    this.child.unref();
+    for (const s of [this.child.stdin, this.child.stdout, this.child.stderr]) (s as Socket | null)?.unref?.();
+  }
+
+  private groupLeaderExited(): void {
+    // What the container started goes with it. Its group id cannot be reused while any member lives.
+    signalGroup(this.pid, 'SIGKILL');
+    this.leaderExited = true;
+  }
+}

@@ -1,0 +1,265 @@
+/**
+ * The `process` runtime: a container is its command run as a host process, in a process
+ * group of its own (stopping it reaches everything it started), with exactly the
+ * container's environment and working directory, its stdout and stderr written by the
+ * runtime to the container's CRI log. The image is recorded, never pulled or run; there
+ * is no TTY. Sandboxes are bookkeeping plus their log directory; pods share the host's
+ * network. Mounts are accepted and not yet acted on (mount namespaces come with volumes).
+ *
+ * What outlives the runtime (an agent restart): none of its state (sandboxes, containers
+ * and statuses live in memory), and the log files. Containers' processes keep running
+ * after `close()` without `killAll` or a crash, their output lost with the pipes this
+ * process held; with a `stateDir`, the next runtime on it ends them (records.ts), since it
+ * cannot re-adopt them and the agent starts its pods again.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { nowNanos } from '../cri-log.js';
+import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStats, type ContainerStatus, type ExecSession, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeVersion } from '../types.js';
+import { ContainerProcess } from './container-process.js';
+import { execSession, execSync, type ExecContext } from './exec.js';
+import { processGroupsUsage } from './proc-stats.js';
+import { signalGroup } from './process-group.js';
+import { ProcessRecords } from './records.js';
+
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export interface ProcessRuntimeOptions {
+  /** Where running containers' process groups are recorded; without it nothing is written. */
+  stateDir?: string;
+  /** Problems that fail no call: a container's log that cannot be written. */
+  onError?(err: Error): void;
+}
+
+interface Container {
+  status: ContainerStatus;
+  config: ContainerConfig;
+  process?: ContainerProcess;
+  /** Resolves once its exit is recorded in the status. */
+  done?: Promise<void>;
+  starting?: boolean;
+  /** Process groups of its execs still running. */
+  execGroups: Set<number>;
+}
+
+export class ProcessRuntime implements Runtime {
+  readonly handler = 'process';
+  private readonly sandboxes = new Map<string, PodSandboxStatus>();
+  private readonly containers = new Map<string, Container>();
+  private readonly listeners = new Set<(e: ContainerEvent) => void>();
+  private readonly records: ProcessRecords | undefined;
+  private closed = false;
+
+  constructor(private readonly options: ProcessRuntimeOptions = {}) {
+    if (options.stateDir) {
+      this.records = new ProcessRecords(options.stateDir, (err) => options.onError?.(err));
+      this.records.endLeftovers();
+    }
+  }
+
+  async version(): Promise<RuntimeVersion> {
+    return { runtimeName: 'skiff-process', runtimeVersion: '0.1.0' };
+  }
+
+  async runPodSandbox(config: PodSandboxConfig): Promise<string> {
+    this.checkOpen();
+    mkdirSync(config.logDirectory, { recursive: true });
+    const id = newId();
+    this.sandboxes.set(id, { id, config, state: 'ready', createdAt: nowNanos() });
+    return id;
+  }
+
+  /** Kills what still runs in the sandbox (the agent stopped it gracefully before). Idempotent, as CRI asks. */
+  async stopPodSandbox(id: string): Promise<void> {
+    const sandbox = this.sandboxes.get(id);
+    if (sandbox) sandbox.state = 'notready';
+    await Promise.all(this.containersOf(id).map((c) => this.stopContainer(c.status.id, 0)));
+  }
+
+  /** Stops and forgets the sandbox and its containers (their logs stay). Idempotent, as CRI asks. */
+  async removePodSandbox(id: string): Promise<void> {
+    await this.stopPodSandbox(id);
+    for (const c of this.containersOf(id)) await this.removeContainer(c.status.id);
+    this.sandboxes.delete(id);
+  }
+
+  async listPodSandboxes(): Promise<PodSandboxStatus[]> {
+    return [...this.sandboxes.values()].map((s) => ({ ...s }));
+  }
+
+  async createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {
+    this.checkOpen();
+    const sandbox = this.sandboxes.get(sandboxId);
+    if (!sandbox) throw new RuntimeNotFound(`pod sandbox ${sandboxId} not found`);
+    if (sandbox.state !== 'ready') throw new Error(`pod sandbox ${sandboxId} is not ready: no containers can be created in it`);
+    if (!config.name) throw new Error('container config needs a name');
+    if (!config.logPath) throw new Error(`container "${config.name}" has no log path`);
+    if (!config.command.length && !config.args.length) {
+      throw new Error(`the process runtime runs a container's command; container "${config.name}" has none (its image "${config.image}" is not pulled or run: give the container a command)`);
+    }
+    const id = newId();
+    const logPath = join(sandbox.config.logDirectory, config.logPath);
+    mkdirSync(dirname(logPath), { recursive: true });
+    this.containers.set(id, {
+      config,
+      execGroups: new Set(),
+      status: {
+        id, sandboxId, name: config.name, attempt: config.attempt, image: config.image, state: 'created', createdAt: nowNanos(),
+        startedAt: 0n, finishedAt: 0n, exitCode: 0, reason: '', message: '', logPath, labels: config.labels, annotations: config.annotations,
+      },
+    });
+    this.emit(id, sandboxId, 'created');
+    return id;
+  }
+
+  async startContainer(id: string): Promise<void> {
+    this.checkOpen();
+    const c = this.get(id);
+    if (c.status.state !== 'created' || c.starting) throw new Error(`container ${id} is ${c.starting ? 'starting' : c.status.state}, not created`);
+    const sandbox = this.sandboxes.get(c.status.sandboxId);
+    if (sandbox?.state !== 'ready') throw new Error(`pod sandbox ${c.status.sandboxId} is not ready: container ${id} cannot start`);
+    c.starting = true;
+    let proc: ContainerProcess;
+    try {
+      // An image's entrypoint is not known: without a command, args[0] is the program.
+      const argv = c.config.command.length ? [...c.config.command, ...c.config.args] : c.config.args;
+      proc = await ContainerProcess.start({
+        argv, env: this.environment(c), cwd: c.config.workingDir || '/', stdin: c.config.stdin, logPath: c.status.logPath,
+        onLogError: (err) => this.options.onError?.(new Error(`container ${c.status.name} (${id}): writing its log ${c.status.logPath} failed: ${err.message}`)),
+      });
+    } catch (err) {
+      // As containerd: a container that failed to start is exited with 128 and the reason StartError.
+      const message = (err as Error).message;
+      Object.assign(c.status, { state: 'exited', exitCode: 128, reason: 'StartError', message, finishedAt: nowNanos() });
+      this.emit(id, c.status.sandboxId, 'stopped');
+      throw new Error(message);
+    } finally {
+      c.starting = false;
+    }
+    c.process = proc;
+    Object.assign(c.status, { state: 'running', startedAt: nowNanos() });
+    this.records?.add(id, { pid: proc.pid, sandboxId: c.status.sandboxId, name: c.status.name });
+    c.done = proc.exited.then((exitCode) => this.exited(c, exitCode));
+    this.emit(id, c.status.sandboxId, 'started');
+    // Stopped or removed while it was starting: it does not get to run.
+    if (this.sandboxes.get(c.status.sandboxId)?.state !== 'ready' || this.closed) proc.kill();
+  }
+
+  /** SIGTERM to the container's group, SIGKILL after the timeout; resolves once exited (at once when it is not running). */
+  async stopContainer(id: string, timeoutSeconds: number): Promise<void> {
+    const c = this.containers.get(id);
+    if (c?.status.state !== 'running' || !c.process) return;
+    await c.process.stop(timeoutSeconds);
+    await c.done;
+  }
+
+  /** Forgets a container that is not running (its log stays: the agent decides about logs). Idempotent, as CRI asks. */
+  async removeContainer(id: string): Promise<void> {
+    const c = this.containers.get(id);
+    if (!c) return;
+    if (c.status.state === 'running' || c.starting) throw new Error(`cannot remove container ${id}: it is running (stop it first)`);
+    this.containers.delete(id);
+    this.emit(id, c.status.sandboxId, 'deleted');
+  }
+
+  async listContainers(filter: { sandboxId?: string } = {}): Promise<ContainerStatus[]> {
+    return [...this.containers.values()].filter((c) => !filter.sandboxId || c.status.sandboxId === filter.sandboxId).map((c) => ({ ...c.status }));
+  }
+
+  async containerStatus(id: string): Promise<ContainerStatus> {
+    return { ...this.get(id).status };
+  }
+
+  async containerStats(id: string): Promise<ContainerStats> {
+    const c = this.get(id);
+    const pid = c.status.state === 'running' ? c.process?.pid : undefined;
+    if (!pid) return { cpuNanos: 0n, memoryBytes: 0, timestamp: nowNanos() };
+    return { ...processGroupsUsage([pid]).get(pid)!, timestamp: nowNanos() };
+  }
+
+  async listContainerStats(): Promise<Map<string, ContainerStats>> {
+    const running = [...this.containers.values()].filter((c) => c.status.state === 'running' && c.process);
+    const usage = processGroupsUsage(running.map((c) => c.process!.pid));
+    const at = nowNanos();
+    return new Map(running.map((c) => [c.status.id, { ...usage.get(c.process!.pid)!, timestamp: at }]));
+  }
+
+  async execSync(id: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResult> {
+    return execSync(cmd, this.execContext(id), timeoutSeconds);
+  }
+
+  async exec(id: string, cmd: string[], options: { stdin: boolean; tty: boolean }): Promise<ExecSession> {
+    return execSession(cmd, this.execContext(id), options);
+  }
+
+  /** A container that has exited has closed its log: nothing to reopen. */
+  async reopenContainerLog(id: string): Promise<void> {
+    this.get(id).process?.reopenLog();
+  }
+
+  onEvent(listener: (event: ContainerEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * With `killAll`, SIGKILLs every container's group (and its execs) and waits for their
+   * exits. Without, they keep running unreported (see the header); this process may exit meanwhile.
+   */
+  async close(options: { killAll?: boolean } = {}): Promise<void> {
+    this.closed = true;
+    const running = [...this.containers.values()].filter((c) => c.process && c.status.state === 'running');
+    if (options.killAll) {
+      await Promise.all(running.map((c) => this.stopContainer(c.status.id, 0)));
+    } else {
+      for (const c of running) c.process!.detach();
+    }
+    this.listeners.clear();
+  }
+
+  private exited(c: Container, exitCode: number): void {
+    // Its execs end with it, as processes of a container's PID namespace do.
+    for (const pgid of c.execGroups) signalGroup(pgid, 'SIGKILL');
+    this.records?.remove(c.status.id);
+    Object.assign(c.status, { state: 'exited', exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', finishedAt: nowNanos() });
+    this.emit(c.status.id, c.status.sandboxId, 'stopped');
+  }
+
+  private execContext(id: string): ExecContext {
+    const c = this.get(id);
+    if (c.status.state !== 'running') throw new Error(`container ${id} is not running (it is ${c.status.state})`);
+    return { env: this.environment(c), cwd: c.config.workingDir || '/', groups: c.execGroups };
+  }
+
+  /** Exactly the container's variables, plus what a container always has (PATH, HOSTNAME) unless it sets them. */
+  private environment(c: Container): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const e of c.config.envs) env[e.key] = e.value;
+    env.PATH ??= DEFAULT_PATH;
+    env.HOSTNAME ??= this.sandboxes.get(c.status.sandboxId)?.config.hostname ?? '';
+    return env;
+  }
+
+  private containersOf(sandboxId: string): Container[] {
+    return [...this.containers.values()].filter((c) => c.status.sandboxId === sandboxId);
+  }
+
+  private get(id: string): Container {
+    const c = this.containers.get(id);
+    if (!c) throw new RuntimeNotFound(`container ${id} not found`);
+    return c;
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new Error('the process runtime is closed');
+  }
+
+  private emit(containerId: string, sandboxId: string, type: ContainerEvent['type']): void {
+    for (const l of this.listeners) l({ containerId, sandboxId, type });
+  }
+}
+
+function newId(): string {
+  return randomUUID().replace(/-/g, '');
+}
