@@ -108,7 +108,7 @@ export class PodSync {
     void this.ctx.runtime.listContainers({ sandboxId: t.sandboxId }).then((instances) => {
       const running = pod.spec.containers.flatMap((c) => instances.filter((i) => i.name === c.name && i.state === 'running').map((i) => ({ container: c, id: i.id })));
       this.ctx.prober.sync(key, pod, running);
-    });
+    }, () => undefined); // the sandbox went meanwhile: nothing to probe
   }
 
   /** Init containers in order; true once every one has exited 0. */

@@ -3,6 +3,8 @@
  * (CRI's RunPodSandboxRequest.runtime_handler, from the pod's RuntimeClass), as
  * containerd routes handlers to its configured runtimes. Containers go to the runtime of
  * their sandbox. An unknown handler fails the sandbox with the message kubelets show.
+ * Every method is async: an unknown id is a rejection, never a synchronous throw that a
+ * caller's `.catch` would miss.
  */
 import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStats, type ContainerStatus, type ExecSession, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeVersion } from './types.js';
 
@@ -34,7 +36,7 @@ export class RuntimesByHandler implements Runtime {
     return id;
   }
 
-  stopPodSandbox(id: string): Promise<void> {
+  async stopPodSandbox(id: string): Promise<void> {
     return this.sandbox(id).stopPodSandbox(id);
   }
 
@@ -56,11 +58,11 @@ export class RuntimesByHandler implements Runtime {
     return id;
   }
 
-  startContainer(id: string): Promise<void> {
+  async startContainer(id: string): Promise<void> {
     return this.container(id).startContainer(id);
   }
 
-  stopContainer(id: string, timeoutSeconds: number): Promise<void> {
+  async stopContainer(id: string, timeoutSeconds: number): Promise<void> {
     return this.container(id).stopContainer(id, timeoutSeconds);
   }
 
@@ -74,11 +76,11 @@ export class RuntimesByHandler implements Runtime {
     return (await Promise.all(this.runtimes.map((r) => r.listContainers()))).flat();
   }
 
-  containerStatus(id: string): Promise<ContainerStatus> {
+  async containerStatus(id: string): Promise<ContainerStatus> {
     return this.container(id).containerStatus(id);
   }
 
-  containerStats(id: string): Promise<ContainerStats> {
+  async containerStats(id: string): Promise<ContainerStats> {
     return this.container(id).containerStats(id);
   }
 
@@ -87,15 +89,15 @@ export class RuntimesByHandler implements Runtime {
     return new Map(all.flatMap((m) => [...m]));
   }
 
-  execSync(id: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResult> {
+  async execSync(id: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResult> {
     return this.container(id).execSync(id, cmd, timeoutSeconds);
   }
 
-  exec(id: string, cmd: string[], options: { stdin: boolean; tty: boolean }): Promise<ExecSession> {
+  async exec(id: string, cmd: string[], options: { stdin: boolean; tty: boolean }): Promise<ExecSession> {
     return this.container(id).exec(id, cmd, options);
   }
 
-  reopenContainerLog(id: string): Promise<void> {
+  async reopenContainerLog(id: string): Promise<void> {
     return this.container(id).reopenContainerLog(id);
   }
 
