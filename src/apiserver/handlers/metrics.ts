@@ -15,6 +15,7 @@ import type { ResourceRequestInfo } from '../request-info.js';
 import type { ApiContext, RequestScope } from '../context.js';
 import { parseLabelSelector } from '../selectors/labels.js';
 import { send } from './respond.js';
+import { kubeletEndpoint } from './pod-log.js';
 
 interface Usage { cpu: { time: string; usageNanoCores: number }; memory: { workingSetBytes: number } }
 interface Summary {
@@ -29,12 +30,10 @@ const TIMEOUT_MS = 5_000;
 const usage = (u: Usage) => ({ cpu: `${Math.round(u.cpu.usageNanoCores)}n`, memory: `${Math.round(u.memory.workingSetBytes / 1024)}Ki` });
 
 function fetchSummary(api: ApiContext, node: Node): Promise<Summary | undefined> {
-  const address = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
-  const port = (node.status?.daemonEndpoints as { kubeletEndpoint?: { Port?: number } } | undefined)?.kubeletEndpoint?.Port;
-  const credentials = api.kubeletClient?.();
-  if (!address || !port || !credentials) return Promise.resolve(undefined);
+  const endpoint = kubeletEndpoint(api, node);
+  if (!endpoint) return Promise.resolve(undefined);
   return new Promise((resolve) => {
-    const req = request({ host: address, port, path: '/stats/summary', method: 'GET', ...credentials, timeout: TIMEOUT_MS }, (res) => {
+    const req = request({ host: endpoint.address, port: endpoint.port, path: '/stats/summary', method: 'GET', ...endpoint.credentials, timeout: TIMEOUT_MS }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

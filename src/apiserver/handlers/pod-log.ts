@@ -71,12 +71,25 @@ export function pickContainer(pod: Pod, container: string | null): string {
 }
 
 /** Where a node's kubelet API listens, and the credentials to call it. */
-export function kubeletOf(api: ApiContext, node: Node, refusal: string): { address: string; port: number; credentials: { cert: string; key: string; ca: string } } {
+export interface KubeletEndpoint {
+  address: string;
+  port: number;
+  credentials: { cert: string; key: string; ca: string };
+}
+
+/** Where a node's kubelet API listens and how to call it; undefined for a node without one (simulated nodes). */
+export function kubeletEndpoint(api: ApiContext, node: Node): KubeletEndpoint | undefined {
   const address = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? node.status?.addresses?.[0]?.address;
   const port = (node.status?.daemonEndpoints as { kubeletEndpoint?: { Port?: number } } | undefined)?.kubeletEndpoint?.Port;
   const credentials = api.kubeletClient?.();
-  if (!address || !port || !credentials) throw new BadRequest(`node ${node.metadata.name} serves no kubelet API: ${refusal}`);
-  return { address, port, credentials };
+  return address && port && credentials ? { address, port, credentials } : undefined;
+}
+
+/** kubeletEndpoint, or a BadRequest saying what the missing kubelet API prevents. */
+export function kubeletOf(api: ApiContext, node: Node, refusal: string): KubeletEndpoint {
+  const endpoint = kubeletEndpoint(api, node);
+  if (!endpoint) throw new BadRequest(`node ${node.metadata.name} serves no kubelet API: ${refusal}`);
+  return endpoint;
 }
 
 /** The node a pod runs on: BadRequest when it has none (exec's rule), NotFound for the node when it is gone (upstream's GetConnectionInfo). */

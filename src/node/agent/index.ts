@@ -43,8 +43,6 @@ export interface Agent {
   nodeName: string;
   /** The pods informer (this node's pods), for the kubelet API's log lookups. */
   pods: Informer<Pod>;
-  /** Containers of a pod as the runtime has them, newest attempt first per name. */
-  podSandbox(namespace: string, name: string): string | undefined;
   /** The Summary API document (stats.ts). */
   summary(): Promise<Summary>;
   /** Stops syncing; with `killPods`, stops every container (within `graceSeconds`). */
@@ -126,7 +124,6 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
   return {
     nodeName: o.nodeName,
     pods: informer,
-    podSandbox: (namespace, name) => sync.sandboxOf(`${namespace}/${name}`),
     summary: () => stats.summary(informer),
     async stop(options = {}) {
       unsubscribe();

@@ -12,6 +12,7 @@ import type { Clock } from '../../client/clock.js';
 import { isAlreadyExists, isConflict } from '../../client/errors.js';
 import { resources } from '../../client/resources.js';
 import { ensureLease, renewLease } from '../lease.js';
+import { healthyNodeConditions } from '../conditions.js';
 import type { HostFacts } from './host.js';
 
 export interface NodeReporterOptions {
@@ -32,22 +33,14 @@ const STATUS_REPORT_MS = 5 * 60_000;
 
 function nodeStatus(o: NodeReporterOptions, previous: Node['status'], now: Date): Node['status'] {
   const at = metaTime(now);
-  const condition = (type: string, status: 'True' | 'False', reason: string, message: string) => {
-    const before = previous?.conditions?.find((c) => c.type === type);
-    return { type, status, reason, message, lastHeartbeatTime: at, lastTransitionTime: (before?.status === status ? before.lastTransitionTime : undefined) ?? at };
-  };
   return {
     ...previous,
     capacity: o.facts.capacity,
     allocatable: o.facts.allocatable,
-    conditions: [
-      condition('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
-      condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
-      condition('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
-      condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
-      // Said where `kubectl describe node` shows it, in the manner of node-problem-detector's conditions.
-      condition('ResourceLimitsNotEnforced', 'True', 'NoCgroups', 'containers run as host processes without cgroups: requests and limits place pods but are not enforced'),
-    ],
+    // ResourceLimitsNotEnforced: said where `kubectl describe node` shows it, in the manner of node-problem-detector's conditions.
+    conditions: healthyNodeConditions(previous?.conditions, at, [
+      ['ResourceLimitsNotEnforced', 'True', 'NoCgroups', 'containers run as host processes without cgroups: requests and limits place pods but are not enforced'],
+    ]),
     addresses: [{ type: 'InternalIP', address: o.address }, { type: 'Hostname', address: o.name }],
     daemonEndpoints: { kubeletEndpoint: { Port: o.kubeletPort } },
     nodeInfo: o.facts.nodeInfo,

@@ -61,18 +61,15 @@ function podRef(pod: Pod): string {
 
 export class PodSync {
   private readonly tracked = new Map<string, Tracked>();
+  /** Runtime events name sandboxes; every container event looks its pod up here. */
+  private readonly keyBySandbox = new Map<string, string>();
   private readonly backoff = new RestartBackoff();
 
   constructor(private readonly ctx: PodSyncContext) {}
 
   /** The pod key a sandbox belongs to, for runtime events. */
   keyOfSandbox(sandboxId: string): string | undefined {
-    for (const [key, t] of this.tracked) if (t.sandboxId === sandboxId) return key;
-    return undefined;
-  }
-
-  sandboxOf(key: string): string | undefined {
-    return this.tracked.get(key)?.sandboxId;
+    return this.keyBySandbox.get(sandboxId);
   }
 
   async sync(key: string, pod: Pod | undefined): Promise<ReconcileResult> {
@@ -98,17 +95,12 @@ export class PodSync {
       const initDone = await this.syncInitContainers(pod, t, instances, later);
       if (initDone) for (const c of pod.spec.containers) await this.syncContainer(pod, t, c, instances, later);
     }
-    this.syncProbes(key, pod, t);
-    await this.writeStatus(pod, t, false);
+    // One listing after the changes serves the probes (they follow the running app containers) and the status.
+    const now = await this.ctx.runtime.listContainers({ sandboxId: t.sandboxId });
+    const running = pod.spec.containers.flatMap((c) => now.filter((i) => i.name === c.name && i.state === 'running').map((i) => ({ container: c, id: i.id })));
+    this.ctx.prober.sync(key, pod, running);
+    await this.writeStatusOf(pod, now, t.waiting, true, false);
     return requeueAfterMs === undefined ? undefined : { requeueAfterMs };
-  }
-
-  /** Probes follow the running instances of the pod's app containers. */
-  private syncProbes(key: string, pod: Pod, t: Tracked): void {
-    void this.ctx.runtime.listContainers({ sandboxId: t.sandboxId }).then((instances) => {
-      const running = pod.spec.containers.flatMap((c) => instances.filter((i) => i.name === c.name && i.state === 'running').map((i) => ({ container: c, id: i.id })));
-      this.ctx.prober.sync(key, pod, running);
-    }, () => undefined); // the sandbox went meanwhile: nothing to probe
   }
 
   /** Init containers in order; true once every one has exited 0. */
@@ -118,7 +110,7 @@ export class PodSync {
       if (latest?.state === 'exited' && latest.exitCode === 0) continue;
       if (latest?.state === 'running') return false;
       if (latest?.state === 'exited' && (pod.spec.restartPolicy ?? 'Always') === 'Never') return false; // the pod has failed
-      await this.startOrBackOff(pod, t, c, latest, later);
+      await this.startOrBackOff(pod, t, c, instances, later);
       return false;
     }
     return true;
@@ -138,11 +130,12 @@ export class PodSync {
         return;
       }
     }
-    await this.startOrBackOff(pod, t, c, latest, later);
+    await this.startOrBackOff(pod, t, c, instances, later);
   }
 
   /** Starts the container's next instance, unless its restart back-off still runs. */
-  private async startOrBackOff(pod: Pod, t: Tracked, c: Container, latest: ContainerStatus | undefined, later: (ms: number) => void): Promise<void> {
+  private async startOrBackOff(pod: Pod, t: Tracked, c: Container, instances: ContainerStatus[], later: (ms: number) => void): Promise<void> {
+    const latest = newest(instances, c.name);
     const key = `${pod.metadata.uid}/${c.name}`;
     const now = this.ctx.clock.now().getTime();
     const failedBefore = latest?.state === 'exited' ? Number(latest.finishedAt / 1_000_000n) : t.failedAt.get(c.name);
@@ -161,7 +154,7 @@ export class PodSync {
     }
     if (latest && latest.state === 'created') await this.ctx.runtime.removeContainer(latest.id).catch(() => undefined);
     // Only the instance before the new one is kept (lastState, logs --previous), as the kubelet's container GC keeps one.
-    for (const old of await this.ctx.runtime.listContainers({ sandboxId: t.sandboxId })) {
+    for (const old of instances) {
       if (old.name !== c.name || !latest || old.attempt >= latest.attempt || old.state !== 'exited') continue;
       await this.ctx.runtime.removeContainer(old.id).catch(() => undefined);
       await rm(old.logPath, { force: true });
@@ -233,6 +226,7 @@ export class PodSync {
     });
     const t: Tracked = { uid: meta.uid ?? '', sandboxId, waiting: new Map(), failedAt: new Map() };
     this.tracked.set(key, t);
+    this.keyBySandbox.set(sandboxId, key);
     return t;
   }
 
@@ -265,6 +259,7 @@ export class PodSync {
     this.backoff.forgetPrefix(`${t.uid}/`);
     this.ctx.prober.forgetPod(key);
     this.tracked.delete(key);
+    this.keyBySandbox.delete(t.sandboxId);
   }
 
   private async writeStatus(pod: Pod, t: Tracked, terminal: boolean): Promise<void> {

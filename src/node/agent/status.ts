@@ -9,6 +9,7 @@
 import type { Container, ContainerStatus as ApiContainerStatus, Pod, PodStatus } from '../../api/objects/index.js';
 import type { Condition } from '../../api/objects/index.js';
 import type { ContainerStatus } from '../runtime/types.js';
+import { metaTime } from '../../api/time.js';
 
 /** Why a container that has no running instance is waiting, decided by the pod worker. */
 export interface Waiting {
@@ -33,7 +34,7 @@ export interface StatusInput {
   probes?: { ready(container: Container, id: string): boolean; started(container: Container, id: string): boolean };
 }
 
-const iso = (ns: bigint) => (ns > 0n ? new Date(Number(ns / 1_000_000n)).toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined);
+const iso = (ns: bigint) => (ns > 0n ? metaTime(new Date(Number(ns / 1_000_000n))) : undefined);
 
 function byAttempt(instances: ContainerStatus[], name: string): ContainerStatus[] {
   return instances.filter((i) => i.name === name).sort((a, b) => b.attempt - a.attempt || Number(b.createdAt - a.createdAt));

@@ -66,7 +66,8 @@ export function decodeLogQuery(q: URLSearchParams, nowMs = Date.now()): LogReadO
   return { follow: flag('follow'), previous: flag('previous'), timestamps: flag('timestamps'), tailLines, limitBytes, sinceNanos };
 }
 
-function fail(res: ServerResponse, status: number, message: string): void {
+/** A plain-text refusal, or a cut connection when the answer had already begun. */
+export function fail(res: ServerResponse, status: number, message: string): void {
   if (res.headersSent) {
     res.destroy();
     return;

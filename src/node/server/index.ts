@@ -7,11 +7,11 @@
  * authorizes through the API server; a single-tenant cluster needs no more yet).
  */
 import { createServer, type Server } from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { execWebSocketServer, serveExec, type ExecTarget } from './exec.js';
-import { serveContainerLogs, type LogSource } from './container-logs.js';
+import { fail, serveContainerLogs, type LogSource } from './container-logs.js';
 
 export { LogLookupError, type LogSource } from './container-logs.js';
 
@@ -29,15 +29,6 @@ export interface KubeletServerOptions {
 export interface KubeletServer {
   port: number;
   stop(): Promise<void>;
-}
-
-function fail(res: ServerResponse, status: number, message: string): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
-  res.end(message);
 }
 
 function authorized(req: IncomingMessage): boolean {

@@ -13,6 +13,7 @@ import type { KObject } from '../../api/types.js';
 import type { Client, ResourceClient } from '../../client/client.js';
 import { isAlreadyExists } from '../../client/errors.js';
 import { ensureLease, renewLease } from '../lease.js';
+import { healthyNodeConditions } from '../conditions.js';
 import { realClock, type Clock } from '../../client/clock.js';
 import type { Informer } from '../../client/informer.js';
 import { resources } from '../../client/resources.js';
@@ -123,17 +124,11 @@ async function register(nodes: ResourceClient, name: string, o: SimulatedNodesOp
   }
   const capacity = { ...DEFAULT_CAPACITY, ...o.capacity };
   const at = metaTime(now);
-  const condition = (type: string, status: string, reason: string, message: string) => ({ type, status, reason, message, lastHeartbeatTime: at, lastTransitionTime: at });
   await nodes.updateStatus({
     ...current,
     status: {
       capacity, allocatable: capacity,
-      conditions: [
-        condition('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
-        condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
-        condition('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
-        condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
-      ],
+      conditions: healthyNodeConditions(undefined, at),
       // Loopback: a simulated node has no network of its own, and nothing may route off the machine.
       addresses: [{ type: 'InternalIP', address: '127.0.0.1' }, { type: 'Hostname', address: name }],
       daemonEndpoints: { kubeletEndpoint: { Port: 0 } },
