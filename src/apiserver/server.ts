@@ -26,7 +26,7 @@ import { createSchemaChecks, createPatchEngine, createFieldManager } from './reg
 import { toTable } from '../api/printers/index.js';
 import { ensureSystemNamespaces, ensureSystemPriorityClasses } from './bootstrap.js';
 import { priorityAdmission } from './admission/priority.js';
-import { proxyExecUpgrade } from './handlers/pod-exec.js';
+import { proxyPodUpgrade } from './handlers/pod-stream.js';
 import { runtimeClassAdmission } from './admission/runtimeclass.js';
 import { defaultTolerationsAdmission, type DefaultTolerationOptions } from './admission/default-tolerations.js';
 import { limitRangerAdmission } from './admission/limitranger.js';
@@ -231,7 +231,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       else res.destroy();
     });
   };
-  // Upgrades (kubectl exec over WebSocket) are checked like requests, then joined to the kubelet.
+  // Upgrades (kubectl exec, attach, port-forward over SPDY or WebSocket) are checked like requests, then joined to the kubelet.
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => undefined);
     void (async () => {
@@ -240,7 +240,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       const user = loopbackSockets.has(socket) ? LOOPBACK_USER : authenticator.authenticate(req);
       if (!user) throw new Unauthorized();
       if (!info.resourceRequest) throw new NotFound('', '', target.path);
-      await proxyExecUpgrade(api, req, socket, head, info, target.url, user);
+      await proxyPodUpgrade(api, req, socket, head, info, target.url, user);
     })().catch((err: unknown) => {
       const status = toStatusError(err);
       if (!(err instanceof StatusError)) logger.error({ err, path: req.url }, 'upgrade failed');

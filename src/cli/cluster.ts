@@ -9,7 +9,7 @@ import type { ApiServer } from '../apiserver/server.js';
 import type { Client } from '../client/client.js';
 import type { ClusterCredentials } from '../pki/index.js';
 import type { LogSource } from '../node/server/index.js';
-import type { ExecTarget } from '../node/server/exec.js';
+import type { StreamingTarget } from '../node/server/index.js';
 
 export interface ClusterOptions {
   dataDir: string;
@@ -144,9 +144,9 @@ async function startApiClients(api: ApiServer, options: ClusterOptions, logger: 
  * outlive it.
  */
 async function startLocalAgent(client: Client, dataDir: string, nodeName: string, credentials: ClusterCredentials, logger: Logger): Promise<{ stop(): Promise<void> }> {
-  const [{ startAgent }, { createProcessRuntime }, { SimulatedRuntime }, { RuntimesByHandler }, { startKubeletServer }, { agentLogSource }, { agentExecTarget }] = await Promise.all([
+  const [{ startAgent }, { createProcessRuntime }, { SimulatedRuntime }, { RuntimesByHandler }, { startKubeletServer }, { agentLogSource }, { agentStreamingTarget }] = await Promise.all([
     import('../node/agent/index.js'), import('../node/runtime/process/index.js'), import('../node/runtime/simulated/index.js'), import('../node/runtime/by-handler.js'),
-    import('../node/server/index.js'), import('../node/agent/logs.js'), import('../node/agent/exec.js'),
+    import('../node/server/index.js'), import('../node/agent/logs.js'), import('../node/agent/streaming.js'),
   ]);
   const agentDir = join(dataDir, 'agent');
   // Pods run as processes unless their RuntimeClass names the `simulated` handler.
@@ -159,13 +159,17 @@ async function startLocalAgent(client: Client, dataDir: string, nodeName: string
   // serves logs once the agent (and its pods informer) is up.
   let logs: LogSource | undefined;
   let agentRef: { summary(): Promise<unknown> } | undefined;
-  let exec: ExecTarget | undefined;
+  let streaming: StreamingTarget | undefined;
   const serving = credentials.issueServingCertificate({ commonName: nodeName, dnsNames: [nodeName, 'localhost'], ips: [LOCAL_NODE_IP] });
   const kubelet = await startKubeletServer({
     bindAddress: LOCAL_NODE_IP, port: 0, tls: { ...serving, ca: credentials.caCert },
     logs: { containerLog: (...a) => (logs ? logs.containerLog(...a) : Promise.reject(new Error('the agent is starting'))) },
     stats: { summary: () => (agentRef ? agentRef.summary() : Promise.reject(new Error('the agent is starting'))) },
-    exec: { exec: (...a) => (exec ? exec.exec(...a) : Promise.reject(new Error('the agent is starting'))) },
+    streaming: {
+      exec: (...a) => (streaming ? streaming.exec(...a) : starting()),
+      attach: (...a) => (streaming ? streaming.attach(...a) : starting()),
+      pod: (...a) => (streaming ? streaming.pod(...a) : starting()),
+    },
   });
   const agent = await startAgent({
     client, nodeName, runtime, dataDir: agentDir, address: LOCAL_NODE_IP, kubeletPort: kubelet.port,
@@ -174,7 +178,7 @@ async function startLocalAgent(client: Client, dataDir: string, nodeName: string
   });
   logs = agentLogSource(agent.pods, runtime);
   agentRef = agent;
-  exec = agentExecTarget(agent.pods, runtime);
+  streaming = agentStreamingTarget(agent.pods, runtime);
   logger.info({ node: nodeName, kubeletPort: kubelet.port }, `node ${nodeName} registered (process runtime)`);
   return {
     async stop() {
@@ -184,6 +188,8 @@ async function startLocalAgent(client: Client, dataDir: string, nodeName: string
     },
   };
 }
+
+const starting = () => Promise.reject(new Error('the agent is starting'));
 
 /** Pods of the process runtime share the host's network; the node's address stays on loopback (nothing routes off the machine). */
 const LOCAL_NODE_IP = '127.0.0.1';

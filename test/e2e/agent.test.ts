@@ -295,9 +295,6 @@ spec:
     assert.equal(await kubectl(['exec', '-i', 'shell', '--', 'cat'], { input: 'piped through\n' }), 'piped through\n');
     const env2 = await kubectl(['exec', 'shell', '-c', 'main', '--', 'sh', '-c', 'echo $HOSTNAME']);
     assert.equal(env2, 'shell\n');
-    const spdy = await env.cluster.kubectl(['exec', 'shell', '--', 'true'], { version: '1.27' });
-    assert.notEqual(spdy.code, 0);
-    assert.match(spdy.stderr, /exec over SPDY\/3\.1 is not supported yet: Skiff speaks the WebSocket protocol of kubectl 1\.30 and newer/);
     const plain = await env.cluster.kubectl(['get', '--raw', '/api/v1/namespaces/default/pods/shell/exec?command=true']);
     assert.match(plain.stderr, /Upgrade request required/);
     // kubectl cp is tar over exec, both ways.

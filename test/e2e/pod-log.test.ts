@@ -117,7 +117,7 @@ describe('kubectl logs through pods/log to a kubelet API', () => {
     kubelet = await startKubeletServer({
       bindAddress: '127.0.0.1', port: 0, tls: { ...serving, ca: creds.caCert }, logs,
       stats: { summary: async () => ({}) },
-      exec: { exec: async () => { throw new Error('not served here'); } },
+      streaming: { exec: async () => { throw new Error('not served here'); }, attach: async () => { throw new Error('not served here'); }, pod: async () => { throw new Error('not served here'); } },
     });
     await node('logs-node', kubelet.port);
     writeLog('web', 'app', [

@@ -20,6 +20,7 @@ import { handleScale } from './scale.js';
 import { handleBinding } from './binding.js';
 import { handleEviction } from './eviction.js';
 import { handlePodLog } from './pod-log.js';
+import { STREAMING_SUBRESOURCES } from './pod-stream.js';
 import { handleMetrics } from './metrics.js';
 import { handleVirtual } from './virtual.js';
 import { forbiddenError } from '../auth/index.js';
@@ -73,7 +74,7 @@ function knownSubresource(rt: ResourceType, sub: string): boolean {
   if (sub === 'status') return rt.subresources?.status === true;
   if (sub === 'scale') return rt.subresources?.scale !== undefined;
   if (sub === 'finalize') return rt.group === '' && rt.kind === 'Namespace';
-  if (sub === 'binding' || sub === 'eviction' || sub === 'log' || sub === 'exec') return rt.group === '' && rt.kind === 'Pod';
+  if (sub === 'binding' || sub === 'eviction' || sub === 'log' || STREAMING_SUBRESOURCES.includes(sub)) return rt.group === '' && rt.kind === 'Pod';
   return false;
 }
 
@@ -111,8 +112,8 @@ export async function handleResourceRequest(api: ApiContext, scope: RequestScope
 
   if (rt.group === 'metrics.k8s.io') return handleMetrics(api, scope, rt, info);
   if (rt.virtual) return handleVirtual(api, scope, rt, info, await body(api, scope));
-  // exec streams only over an upgraded connection (server.ts hands those to handlers/pod-exec.ts).
-  if (info.subresource === 'exec') throw new BadRequest('Upgrade request required');
+  // exec, attach and port-forward stream only over an upgraded connection (server.ts hands those to handlers/pod-stream.ts).
+  if (STREAMING_SUBRESOURCES.includes(info.subresource)) throw new BadRequest('Upgrade request required');
   if (info.subresource === 'log') {
     if (verb !== 'get') throw new MethodNotAllowed('the server does not allow this method on the requested resource');
     return handlePodLog(api, scope, rt, info);

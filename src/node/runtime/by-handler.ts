@@ -6,6 +6,7 @@
  * Every method is async: an unknown id is a rejection, never a synchronous throw that a
  * caller's `.catch` would miss.
  */
+import type { Duplex } from 'node:stream';
 import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStats, type ContainerStatus, type ExecSession, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeVersion } from './types.js';
 
 export class RuntimesByHandler implements Runtime {
@@ -95,6 +96,14 @@ export class RuntimesByHandler implements Runtime {
 
   async exec(id: string, cmd: string[], options: { stdin: boolean; tty: boolean }): Promise<ExecSession> {
     return this.container(id).exec(id, cmd, options);
+  }
+
+  async attach(id: string, options: { stdin: boolean; tty: boolean }): Promise<ExecSession> {
+    return this.container(id).attach(id, options);
+  }
+
+  async portForward(sandboxId: string, port: number): Promise<Duplex> {
+    return this.sandbox(sandboxId).portForward(sandboxId, port);
   }
 
   async reopenContainerLog(id: string): Promise<void> {

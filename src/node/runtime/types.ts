@@ -157,6 +157,10 @@ export interface Runtime {
   execSync(id: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResult>;
   /** Starts `cmd` in the container's context with streamed stdio (kubectl exec). */
   exec(id: string, cmd: string[], options: { stdin: boolean; tty: boolean }): Promise<ExecSession>;
+  /** Joins the running container's own stdio (kubectl attach); `kill()` detaches. */
+  attach(id: string, options: { stdin: boolean; tty: boolean }): Promise<ExecSession>;
+  /** A connection to `port` inside the sandbox's network namespace (kubectl port-forward). */
+  portForward(sandboxId: string, port: number): Promise<import('node:stream').Duplex>;
   /** Asks the runtime to reopen the container's log file (after rotation). */
   reopenContainerLog(id: string): Promise<void>;
 

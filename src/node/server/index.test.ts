@@ -40,7 +40,7 @@ before(async () => {
   server = await startKubeletServer({
     bindAddress: '127.0.0.1', port: 0, tls: { ...serving, ca: creds.caCert }, logs,
     stats: { summary: async () => ({}) },
-    exec: { exec: async () => { throw new Error('no exec here'); } },
+    streaming: { exec: async () => { throw new Error('no exec here'); }, attach: async () => { throw new Error('no exec here'); }, pod: async () => { throw new Error('no exec here'); } },
   });
 });
 after(async () => {

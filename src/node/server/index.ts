@@ -1,7 +1,8 @@
 /**
  * The agent's kubelet API, the part the API server calls: `GET /containerLogs/…` (what
  * `kubectl logs` reaches through `pods/log`), `/stats/summary` (what `kubectl top` reads
- * through metrics.k8s.io) and `/healthz`. HTTPS only, and only
+ * through metrics.k8s.io), the streaming endpoints of `kubectl exec`, `attach` and
+ * `port-forward` (upgrade.ts) and `/healthz`. HTTPS only, and only
  * for clients holding a certificate from the cluster CA in group `system:masters` — the
  * API server's kubelet client certificate (upstream's kubelet authenticates by x509 and
  * authorizes through the API server; a single-tenant cluster needs no more yet).
@@ -10,10 +11,12 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { execWebSocketServer, serveExec, type ExecTarget } from './exec.js';
 import { fail, serveContainerLogs, type LogSource } from './container-logs.js';
+import { refusal, StreamingEndpoints, type StreamingTarget } from './upgrade.js';
 
 export { LogLookupError, type LogSource } from './container-logs.js';
+export type { StreamingTarget } from './upgrade.js';
+export type { ForwardedPod } from './portforward.js';
 
 export interface KubeletServerOptions {
   bindAddress: string;
@@ -23,7 +26,8 @@ export interface KubeletServerOptions {
   logs: LogSource;
   /** The Summary API (`/stats/summary`): node and container usage. */
   stats: { summary(): Promise<unknown> };
-  exec: ExecTarget;
+  /** exec, attach and port-forward. */
+  streaming: StreamingTarget;
 }
 
 export interface KubeletServer {
@@ -62,18 +66,11 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
     }
     fail(res, 404, 'not found');
   });
-  const wss = execWebSocketServer();
+  const streaming = new StreamingEndpoints(o.streaming);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const refuse = (code: number, message: string) => socket.end(`HTTP/1.1 ${code} ${code === 401 ? 'Unauthorized' : code === 404 ? 'Not Found' : 'Bad Request'}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${message}`);
-    if (!authorized(req)) return refuse(401, 'Unauthorized');
-    const url = new URL(req.url ?? '/', 'https://kubelet');
-    const m = /^\/exec\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
-    if (!m) return refuse(404, 'not found');
-    const [namespace, pod, container] = m.slice(1).map(decodeURIComponent) as [string, string, string];
-    const command = url.searchParams.getAll('command');
-    if (!command.length) return refuse(400, 'you must specify at least 1 command');
-    const flag = (name: string) => url.searchParams.get(name) === 'true' || url.searchParams.get(name) === '1';
-    serveExec(wss, req, socket, head, command, () => o.exec.exec(namespace, pod, container, command, { stdin: flag('stdin'), tty: flag('tty') }));
+    socket.on('error', () => undefined);
+    if (!authorized(req)) return refusal(socket)(401, 'Unauthorized');
+    if (!streaming.handle(req, socket, head)) refusal(socket)(404, 'not found');
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
+import type { Writable } from 'node:stream';
 import { CriLogWriter } from '../cri-log.js';
 import { checkWorkingDir, execFailure, exitAfterDrain, signalGroup, spawned, StartError } from './process-group.js';
 
@@ -26,6 +27,7 @@ export class ContainerProcess {
   /** Resolves with the exit code (128 + signal when killed) once the output is in the log. */
   readonly exited: Promise<number>;
   private leaderExited = false;
+  private readonly outputWatchers = new Set<(stream: 'stdout' | 'stderr', chunk: Buffer) => void>();
 
   private constructor(private readonly child: ChildProcess, private readonly log: CriLogWriter) {
     // Listening from the spawn on: no exit can be missed.
@@ -52,7 +54,10 @@ export class ContainerProcess {
       const failed = await spawned(child);
       if (failed) throw new StartError(execFailure(spec.argv[0]!, failed));
       for (const stream of ['stdout', 'stderr'] as const) {
-        child[stream]!.on('data', (b: Buffer) => log.write(stream, b));
+        child[stream]!.on('data', (b: Buffer) => {
+          log.write(stream, b);
+          for (const watch of proc.outputWatchers) watch(stream, b);
+        });
         child[stream]!.once('end', () => log.flushPartial(stream));
       }
       return proc;
@@ -81,6 +86,17 @@ export class ContainerProcess {
   /** SIGKILL to the whole group. */
   kill(): void {
     if (!this.leaderExited) signalGroup(this.pid, 'SIGKILL');
+  }
+
+  /** The process's stdin pipe, when the container keeps one (`stdin: true`). */
+  get stdin(): Writable | undefined {
+    return this.child.stdin ?? undefined;
+  }
+
+  /** Output from now on, as it is logged (kubectl attach); returns the way to stop watching. */
+  watchOutput(listener: (stream: 'stdout' | 'stderr', chunk: Buffer) => void): () => void {
+    this.outputWatchers.add(listener);
+    return () => this.outputWatchers.delete(listener);
   }
 
   reopenLog(): void {

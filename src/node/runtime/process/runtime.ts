@@ -17,6 +17,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { nowNanos } from '../cri-log.js';
 import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStats, type ContainerStatus, type ExecSession, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeVersion } from '../types.js';
+import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { attachSession } from './attach.js';
 import { ContainerProcess } from './container-process.js';
 import { execSession, execSync, type ExecContext } from './exec.js';
 import { processGroupsUsage } from './proc-stats.js';
@@ -191,6 +194,24 @@ export class ProcessRuntime implements Runtime {
 
   async exec(id: string, cmd: string[], options: { stdin: boolean; tty: boolean }): Promise<ExecSession> {
     return execSession(cmd, this.execContext(id), options);
+  }
+
+  async attach(id: string, options: { stdin: boolean; tty: boolean }): Promise<ExecSession> {
+    const c = this.get(id);
+    if (c.status.state !== 'running' || !c.process) throw new Error(`container ${id} is not running (it is ${c.status.state})`);
+    return attachSession(c.process, c.config, options);
+  }
+
+  /** Pods share the host's network: the pod's port is the host's, on loopback. */
+  async portForward(sandboxId: string, port: number): Promise<Duplex> {
+    if (!this.sandboxes.has(sandboxId)) throw new RuntimeNotFound(`sandbox ${sandboxId} not found`);
+    return new Promise((resolve, reject) => {
+      const conn = connect({ host: '127.0.0.1', port }, () => {
+        conn.off('error', reject);
+        resolve(conn);
+      });
+      conn.once('error', reject);
+    });
   }
 
   /** A container that has exited has closed its log: nothing to reopen. */

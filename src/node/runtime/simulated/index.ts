@@ -4,6 +4,7 @@
  * 143 (SIGTERM) at once. For RuntimeClass `simulated` on a real agent, and for testing
  * the agent's pod logic on a fake clock without processes.
  */
+import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { realClock, type Clock } from '../../../client/clock.js';
 import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStats, type ContainerStatus, type ExecSession, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeVersion } from '../types.js';
@@ -100,6 +101,14 @@ export class SimulatedRuntime implements Runtime {
 
   async exec(): Promise<ExecSession> {
     throw new Error('the simulated runtime runs nothing to exec into');
+  }
+
+  async attach(): Promise<ExecSession> {
+    throw new Error('the simulated runtime runs nothing to attach to');
+  }
+
+  async portForward(): Promise<Duplex> {
+    throw new Error('the simulated runtime runs nothing to forward to');
   }
 
   async reopenContainerLog(): Promise<void> {}
