@@ -25,7 +25,7 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  external: ['better-sqlite3'],
+  external: ['better-sqlite3', 'node-pty'],
   sourcemap: 'linked',
   logLevel: 'warning',
 });

@@ -1,6 +1,7 @@
 /**
  * Streaming through the API server to the node agent, with the oldest and newest kubectl:
  * `exec` and `cp` over SPDY/3.1 (kubectl 1.27, and 1.33 with WebSocket switched off),
+ * `exec -it` from a real terminal (kubectl itself on a pseudo-terminal) with resizes,
  * `attach` to a container's own stdin and stdout, and `port-forward` to an HTTP server a
  * pod runs — SPDY for 1.27, SPDY tunnelled in WebSocket for 1.33 — including a port
  * nothing listens on.
@@ -11,7 +12,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { useTestCluster } from '../support/cluster.js';
+import * as pty from 'node-pty';
+import { kubectlBinary, useTestCluster } from '../support/cluster.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'skiff-streaming-e2e-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -86,6 +88,35 @@ describe('exec, attach and port-forward through the API server', () => {
   });
 
   for (const version of [OLDEST, 'latest']) {
+    it(`exec -it: a terminal in the pod that follows the client's size (kubectl ${version})`, async () => {
+      await kubectl(['wait', '--for=condition=Ready', 'pod/shell', '--timeout=60s']);
+      const home = mkdtempSync(join(scratch, 'home-'));
+      const term = pty.spawn(kubectlBinary(version), ['exec', '-it', 'shell', '--', 'sh'], {
+        cols: 100, rows: 30, cwd: scratch, env: { ...process.env, KUBECONFIG: env.cluster.kubeconfig, HOME: home, TERM: 'xterm' } as Record<string, string>,
+      });
+      let seen = '';
+      const changed: Array<() => void> = [];
+      term.onData((d) => { seen += d; changed.splice(0).forEach((f) => f()); });
+      const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
+      const expect = (pattern: RegExp) => new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; the terminal shows:\n${seen}`)), 20_000);
+        const check = () => (pattern.test(seen) ? (clearTimeout(timer), resolve()) : changed.push(check));
+        check();
+      });
+      try {
+        term.write('tty; stty size\r');
+        await expect(/\/dev\/pts\/\d+\r?\n(.*\n)?30 100/);
+        term.resize(120, 40);
+        await new Promise((r) => setTimeout(r, 300));
+        term.write('stty size\r');
+        await expect(/40 120/);
+        term.write('exit 4\r');
+        assert.equal(await exited, 4, seen);
+      } finally {
+        term.kill();
+      }
+    });
+
     it(`attach joins the container's own stdin and stdout (kubectl ${version})`, async () => {
       const name = `attached-${version.replace('.', '-')}`;
       await running(name, pod(name, ['sh', '-c', 'while read line; do echo "got $line"; done; echo bye'], '    stdin: true\n    stdinOnce: true\n'));

@@ -113,6 +113,8 @@ export interface ExecSession {
   /** Resolves with the exit code (128 + signal when killed). */
   exit: Promise<number>;
   kill(): void;
+  /** The client's terminal size changed (with a TTY). */
+  resize?(width: number, height: number): void;
 }
 
 export interface RuntimeVersion {

@@ -49,6 +49,32 @@ export function internalError(message: string): Record<string, unknown> {
   return { metadata: {}, status: 'Failure', reason: 'InternalError', code: 500, message: `Internal error occurred: ${message}` };
 }
 
+/**
+ * Terminal sizes as the client sends them: JSON objects `{"Width":…,"Height":…}`, one per
+ * WebSocket message or back to back on a SPDY stream.
+ */
+export function watchResizes(from: Readable, onSize: (width: number, height: number) => void): void {
+  let text = '';
+  from.setEncoding('utf8');
+  from.on('data', (chunk: string) => {
+    text += chunk;
+    let match: RegExpExecArray | null;
+    const objects = /\{[^{}]*\}/g;
+    let consumed = 0;
+    while ((match = objects.exec(text))) {
+      consumed = objects.lastIndex;
+      try {
+        const size = JSON.parse(match[0]) as { Width?: unknown; Height?: unknown };
+        if (Number.isInteger(size.Width) && Number.isInteger(size.Height)) onSize(size.Width as number, size.Height as number);
+      } catch {
+        // Not a size: skipped, as the kubelet ignores what it cannot decode.
+      }
+    }
+    text = text.slice(consumed);
+    if (text.length > 4096) text = '';
+  });
+}
+
 /** Copies `from` into `to` without ending `to`; resolves when `from` has ended or failed. */
 function copy(from: Readable, to: Writable | undefined): Promise<void> {
   return new Promise((resolve) => {
@@ -84,7 +110,7 @@ export async function serveRemoteCommand(streams: RemoteStreams, start: () => Pr
   } else {
     streams.stdin?.resume();
   }
-  streams.resize?.resume();
+  if (streams.resize) watchResizes(streams.resize, (width, height) => session.resize?.(width, height));
   const drained = [copy(session.stdout, streams.stdout)];
   if (session.stderr) drained.push(copy(session.stderr, streams.stderr));
   const code = await session.exit;

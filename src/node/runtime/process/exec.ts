@@ -4,9 +4,10 @@
  * container's: stopping an exec must not stop the container), ended with the container.
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { ExecSession, ExecSyncResult } from '../types.js';
 import { execFailure, exitAfterDrain, signalGroup, spawned } from './process-group.js';
+import { execOnTerminal } from './terminal.js';
 
 /** How long a synchronous exec's output may drain after it exited (a background process it left may hold the pipes). */
 const SYNC_DRAIN_LIMIT_MS = 1_000;
@@ -62,27 +63,12 @@ export async function execSync(cmd: string[], ctx: ExecContext, timeoutSeconds: 
   return { stdout: stdout(), stderr: stderr(), exitCode };
 }
 
-/**
- * Starts `cmd` with streamed stdio. There is no pseudo-terminal here: with `tty`, stderr
- * joins stdout (as on a terminal) but programs see pipes, not a TTY.
- */
+/** Starts `cmd` with streamed stdio; with `tty`, on a pseudo-terminal (terminal.ts). */
 export async function execSession(cmd: string[], ctx: ExecContext, options: { stdin: boolean; tty: boolean }): Promise<ExecSession> {
+  if (options.tty) return execOnTerminal(cmd, ctx, options);
   // Its output is read at the client's pace: no drain limit (it ends when its pipes close).
   const { child, exit, kill } = await startExec(cmd, ctx, [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'], undefined);
-  let stdout: Readable = child.stdout!;
-  if (options.tty) {
-    const merged = new PassThrough();
-    let open = 2;
-    for (const r of [child.stdout!, child.stderr!]) {
-      r.pipe(merged, { end: false });
-      r.once('close', () => { if (--open === 0) merged.end(); });
-    }
-    stdout = merged;
-  }
-  return {
-    stdin: child.stdin ?? undefined, stdout, stderr: options.tty ? undefined : child.stderr!, exit,
-    kill: () => void kill(),
-  };
+  return { stdin: child.stdin ?? undefined, stdout: child.stdout!, stderr: child.stderr!, exit, kill: () => void kill() };
 }
 
 function collect(stream: Readable): () => Buffer {
