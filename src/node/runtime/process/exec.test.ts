@@ -49,15 +49,19 @@ describe('process runtime: exec in a container', () => {
     await assert.rejects(runtime.execSync('nope', ['true'], 5), (err: Error & { code?: string }) => err.code === 'NotFound');
   });
 
-  it('streams an exec session; with a tty stderr joins stdout', async () => {
+  it('streams an exec session; with a tty, on a terminal of its size where stderr joins stdout', async () => {
     const plain = await runtime.exec(id, ['sh', '-c', 'read v; echo "got $v"; echo err >&2; exit 2'], { stdin: true, tty: false });
     plain.stdin!.end('input\n');
     const [out, err, code] = await Promise.all([readAll(plain.stdout), readAll(plain.stderr!), plain.exit]);
     assert.deepEqual([out, err, code], ['got input\n', 'err\n', 2]);
-    const tty = await runtime.exec(id, ['sh', '-c', 'echo out; echo err >&2'], { stdin: false, tty: true });
+    const tty = await runtime.exec(id, ['sh', '-c', 'echo out; echo err >&2; tty; read v; stty size; exit 3'], { stdin: true, tty: true });
     assert.equal(tty.stderr, undefined);
-    assert.deepEqual((await readAll(tty.stdout)).split('\n').sort(), ['', 'err', 'out']);
-    assert.equal(await tty.exit, 0);
+    tty.resize!(90, 20);
+    tty.stdin!.write('go\r');
+    // A terminal ends lines with CR LF (and echoes the input, whenever it comes).
+    const screen = (await readAll(tty.stdout)).replace('go\r\n', '');
+    assert.match(screen, /^out\r\nerr\r\n\/dev\/pts\/\d+\r\n20 90\r\n$/);
+    assert.equal(await tty.exit, 3);
   });
 
   it('ends an exec session with kill(), and every exec when the container stops', async () => {
