@@ -22,6 +22,7 @@ import { WatchHub } from './watch/hub.js';
 import { ApiMetrics } from './metrics.js';
 import { handleResourceRequest } from './handlers/resource.js';
 import { handleNonResource } from './handlers/nonresource.js';
+import { handleJoin, JOIN_PATH, type JoinService } from './handlers/join.js';
 import { createSchemaChecks, createPatchEngine, createFieldManager } from './registry/wiring.js';
 import { toTable } from '../api/printers/index.js';
 import { ensureSystemNamespaces, ensureSystemPriorityClasses } from './bootstrap.js';
@@ -104,6 +105,8 @@ export interface ApiServerOptions {
   defaultTolerationSeconds?: DefaultTolerationOptions;
   /** Credentials for the kubelet API of nodes (pods/log); issued when first needed. */
   kubeletClient?: () => { cert: string; key: string; ca: string };
+  /** Lets nodes join with the cluster's join token (`/skiff/v1/…`); absent: no joining. */
+  join?: JoinService;
 }
 
 export interface ApiServer {
@@ -194,6 +197,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (req.headers.accept?.includes('yaml')) await loadYaml();
       const user = loopbackSockets.has(req.socket) ? LOOPBACK_USER : authenticator.authenticate(req);
       if (user) scope.user = user;
+      if (!info.resourceRequest && JOIN_PATH.test(info.path)) return await handleJoin(scope, info.path, options.join);
       if (!info.resourceRequest) {
         // Discovery, OpenAPI, version and metrics are read-only; health checks answer any method, as upstream's do.
         if (method !== 'GET' && method !== 'HEAD' && !HEALTH_PATH.test(info.path)) {

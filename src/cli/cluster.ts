@@ -8,8 +8,8 @@ import { openStore } from '../store/index.js';
 import type { ApiServer } from '../apiserver/server.js';
 import type { Client } from '../client/client.js';
 import type { ClusterCredentials } from '../pki/index.js';
-import type { LogSource } from '../node/server/index.js';
-import type { StreamingTarget } from '../node/server/index.js';
+import type { JoinService } from '../apiserver/handlers/join.js';
+import { ensureJoinToken } from '../join/token.js';
 
 export interface ClusterOptions {
   dataDir: string;
@@ -61,6 +61,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   }
   const [{ renderKubeconfig, writeKubeconfig }, { readTokenFile }, { startApiServer }, { startNamespaceController }] = modules;
   const { store, description } = await opening;
+  const joinToken = ensureJoinToken(options.dataDir, credentials.caCert);
   let api: ApiServer;
   try {
     api = await startApiServer({
@@ -71,6 +72,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       port: options.port,
       defaultTolerationSeconds: options.defaultTolerationSeconds,
       kubeletClient: kubeletClientOf(credentials),
+      join: joinService(credentials, joinToken.secret),
     });
   } catch (err) {
     await store.close();
@@ -89,6 +91,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   await writeKubeconfig(kubeconfigPath, kubeconfig);
   if (options.writeKubeconfig) await writeKubeconfig(options.writeKubeconfig, kubeconfig);
   const components = await startApiClients(api, options, logger, credentials);
+  logger.info({ token: joinToken.path }, `nodes join with: skiff agent --server ${api.url} --token-file ${joinToken.path} (or --token "$(cat ${joinToken.path})")`);
   logger.info({ url: api.url, datastore: description, kubeconfig: kubeconfigPath, startupMs: Math.round(Number(process.hrtime.bigint() - started) / 1e6) }, `Skiff is running at ${api.url}; kubeconfig written to ${kubeconfigPath} (export KUBECONFIG=${kubeconfigPath})`);
   return {
     api,
@@ -140,59 +143,34 @@ async function startApiClients(api: ApiServer, options: ClusterOptions, logger: 
 
 /**
  * The server's own node: an agent on the `process` runtime, labelled as the control plane
- * (as k3s labels its server nodes). Stopping the server stops its pods' processes: none
- * outlive it.
+ * (as k3s labels its server nodes).
  */
 async function startLocalAgent(client: Client, dataDir: string, nodeName: string, credentials: ClusterCredentials, logger: Logger): Promise<{ stop(): Promise<void> }> {
-  const [{ startAgent }, { createProcessRuntime }, { SimulatedRuntime }, { RuntimesByHandler }, { startKubeletServer }, { agentLogSource }, { agentStreamingTarget }] = await Promise.all([
-    import('../node/agent/index.js'), import('../node/runtime/process/index.js'), import('../node/runtime/simulated/index.js'), import('../node/runtime/by-handler.js'),
-    import('../node/server/index.js'), import('../node/agent/logs.js'), import('../node/agent/streaming.js'),
-  ]);
-  const agentDir = join(dataDir, 'agent');
-  // Pods run as processes unless their RuntimeClass names the `simulated` handler.
-  const runtime = new RuntimesByHandler([
-    // Records of running process groups: a server that crashed has its orphans killed at the next start.
-    createProcessRuntime({ stateDir: join(agentDir, 'process'), onError: (err) => logger.warn({ err: String(err) }, 'process runtime') }),
-    new SimulatedRuntime(),
-  ]);
-  // The kubelet API listens before the node registers, so the Node can name its port; it
-  // serves logs once the agent (and its pods informer) is up.
-  let logs: LogSource | undefined;
-  let agentRef: { summary(): Promise<unknown> } | undefined;
-  let streaming: StreamingTarget | undefined;
+  const { runNode } = await import('../node/run.js');
   const serving = credentials.issueServingCertificate({ commonName: nodeName, dnsNames: [nodeName, 'localhost'], ips: [LOCAL_NODE_IP] });
-  const kubelet = await startKubeletServer({
-    bindAddress: LOCAL_NODE_IP, port: 0, tls: { ...serving, ca: credentials.caCert },
-    logs: { containerLog: (...a) => (logs ? logs.containerLog(...a) : Promise.reject(new Error('the agent is starting'))) },
-    stats: { summary: () => (agentRef ? agentRef.summary() : Promise.reject(new Error('the agent is starting'))) },
-    streaming: {
-      exec: (...a) => (streaming ? streaming.exec(...a) : starting()),
-      attach: (...a) => (streaming ? streaming.attach(...a) : starting()),
-      pod: (...a) => (streaming ? streaming.pod(...a) : starting()),
-    },
-  });
-  const agent = await startAgent({
-    client, nodeName, runtime, dataDir: agentDir, address: LOCAL_NODE_IP, kubeletPort: kubelet.port,
+  return runNode({
+    client, nodeName, dataDir: join(dataDir, 'agent'), address: LOCAL_NODE_IP, kubeletPort: 0,
+    tls: { ...serving, ca: credentials.caCert },
     labels: { 'node-role.kubernetes.io/control-plane': 'true' },
-    onError: (err) => logger.warn({ err: String(err) }, 'agent'),
+    logger,
   });
-  logs = agentLogSource(agent.pods, runtime);
-  agentRef = agent;
-  streaming = agentStreamingTarget(agent.pods, runtime);
-  logger.info({ node: nodeName, kubeletPort: kubelet.port }, `node ${nodeName} registered (process runtime)`);
-  return {
-    async stop() {
-      await agent.stop({ killPods: true, graceSeconds: 5 });
-      await runtime.close({ killAll: true });
-      await kubelet.stop();
-    },
-  };
 }
-
-const starting = () => Promise.reject(new Error('the agent is starting'));
 
 /** Pods of the process runtime share the host's network; the node's address stays on loopback (nothing routes off the machine). */
 const LOCAL_NODE_IP = '127.0.0.1';
+
+/** Credentials for nodes joining with the token (`skiff agent`): who they are, and their kubelet API's certificate. */
+function joinService(credentials: ClusterCredentials, secret: string): JoinService {
+  return {
+    caCert: credentials.caCert,
+    secret,
+    issue(nodeName, addresses) {
+      const client = credentials.issueClientCertificate({ commonName: `system:node:${nodeName}`, organizations: ['system:nodes'] });
+      const serving = credentials.issueServingCertificate({ commonName: nodeName, dnsNames: [nodeName], ips: addresses });
+      return { caCert: credentials.caCert, clientCert: client.cert, clientKey: client.key, servingCert: serving.cert, servingKey: serving.key };
+    },
+  };
+}
 
 /** The API server's client certificate for kubelets (upstream's --kubelet-client-certificate), issued on first use. */
 function kubeletClientOf(credentials: ClusterCredentials): () => { cert: string; key: string; ca: string } {

@@ -2,6 +2,7 @@
  * The `skiff` command: parses flags and calls the components' start functions. No
  * component logic lives here.
  */
+import { AGENT_USAGE, runAgent } from './agent.js';
 import { CONTROLLER_MANAGER_USAGE, runControllerManager } from './controller-manager.js';
 import { runServer, SERVER_USAGE } from './server.js';
 import { runSim, SIM_USAGE } from './sim.js';
@@ -11,6 +12,7 @@ const USAGE = `Usage: skiff <command> [flags]
 
 Commands:
   server    Run a cluster: API server over SQLite (default) or etcd
+  agent     Join a cluster as a node that runs pods (--server URL --token TOKEN)
   sim       Register simulated nodes with a cluster and keep them alive
   controller-manager
             Run the controllers alone against a cluster (leader-elected)
@@ -29,6 +31,9 @@ export async function main(argv: string[]): Promise<number | undefined> {
       case 'server':
         if (rest.includes('--help') || rest.includes('-h')) { process.stdout.write(SERVER_USAGE); return 0; }
         return await runServer(rest);
+      case 'agent':
+        if (rest.includes('--help') || rest.includes('-h')) { process.stdout.write(AGENT_USAGE); return 0; }
+        return await runAgent(rest);
       case 'sim':
         if (rest.includes('--help') || rest.includes('-h')) { process.stdout.write(SIM_USAGE); return 0; }
         return await runSim(rest);

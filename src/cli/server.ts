@@ -114,7 +114,7 @@ export function parseServerFlags(argv: string[]): ServerFlags {
 }
 
 /** A node is named by a DNS subdomain; the host's name is made into one (k3s does the same). */
-function parseNodeName(flag: string | undefined): string {
+export function parseNodeName(flag: string | undefined): string {
   if (flag !== undefined) {
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(flag) || flag.length > 253) {
       throw new UsageError(`invalid --node-name "${flag}": must be a lowercase DNS subdomain (letters, digits, '-' and '.')`);
@@ -125,7 +125,7 @@ function parseNodeName(flag: string | undefined): string {
   return name || 'skiff-node';
 }
 
-function checkDataDir(dir: string): void {
+export function checkDataDir(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     accessSync(dir, constants.R_OK | constants.W_OK | constants.X_OK);

@@ -63,6 +63,28 @@ export const defaultBindings: readonly DefaultBinding[] = [
     ],
   },
   {
+    // What a node agent needs (upstream's system:node ClusterRole, which older clusters bound to
+    // the group; the Node authorizer's per-node narrowing comes with RBAC).
+    name: 'system:node',
+    groups: [SystemGroups.nodes],
+    rules: [
+      { verbs: ['create'], apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'] },
+      { verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews', 'localsubjectaccessreviews'] },
+      { verbs: ['get', 'list', 'watch'], apiGroups: [''], resources: ['services', 'endpoints', 'configmaps', 'secrets'] },
+      { verbs: ['create', 'get', 'list', 'watch', 'patch', 'update'], apiGroups: [''], resources: ['nodes'] },
+      { verbs: ['patch', 'update'], apiGroups: [''], resources: ['nodes/status', 'pods/status'] },
+      { verbs: ['create', 'patch', 'update'], apiGroups: ['', 'events.k8s.io'], resources: ['events'] },
+      { verbs: ['get', 'list', 'watch', 'create', 'delete'], apiGroups: [''], resources: ['pods'] },
+      { verbs: ['create'], apiGroups: [''], resources: ['pods/eviction', 'serviceaccounts/token'] },
+      { verbs: ['get', 'list', 'watch'], apiGroups: [''], resources: ['persistentvolumeclaims', 'persistentvolumes'] },
+      { verbs: ['patch', 'update'], apiGroups: [''], resources: ['persistentvolumeclaims/status'] },
+      { verbs: ['get', 'create', 'update', 'patch', 'delete'], apiGroups: ['coordination.k8s.io'], resources: ['leases'] },
+      { verbs: ['get', 'list', 'watch'], apiGroups: ['node.k8s.io'], resources: ['runtimeclasses'] },
+      { verbs: ['get', 'list', 'watch'], apiGroups: ['storage.k8s.io'], resources: ['csidrivers', 'volumeattachments', 'storageclasses'] },
+      { verbs: ['create', 'get', 'list', 'watch'], apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests'] },
+    ],
+  },
+  {
     name: 'system:public-info-viewer',
     groups: [SystemGroups.authenticated, SystemGroups.unauthenticated],
     rules: [{ verbs: ['get'], nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'] }],
