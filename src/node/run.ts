@@ -46,7 +46,7 @@ export async function runNode(o: NodeOptions): Promise<RunningNode> {
   // The kubelet API listens before the node registers, so the Node can name its port; it
   // serves logs and streams once the agent (and its pods informer) is up.
   let logs: LogSource | undefined;
-  let agentRef: { summary(): Promise<unknown> } | undefined;
+  let agentRef: { summary(): Promise<unknown>; metrics(): Promise<string>; resourceMetrics(): Promise<string> } | undefined;
   let streaming: StreamingTarget | undefined;
   let kubelet;
   try {
@@ -54,6 +54,10 @@ export async function runNode(o: NodeOptions): Promise<RunningNode> {
       bindAddress: o.address, port: o.kubeletPort, tls: o.tls,
       logs: { containerLog: (...a) => (logs ? logs.containerLog(...a) : starting()) },
       stats: { summary: () => (agentRef ? agentRef.summary() : starting()) },
+      metrics: {
+        metrics: () => (agentRef ? agentRef.metrics() : starting()),
+        resource: () => (agentRef ? agentRef.resourceMetrics() : starting()),
+      },
       streaming: {
         exec: (...a) => (streaming ? streaming.exec(...a) : starting()),
         attach: (...a) => (streaming ? streaming.attach(...a) : starting()),

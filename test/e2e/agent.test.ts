@@ -309,6 +309,23 @@ spec:
     assert.match(missing.stderr, /executable file not found/);
   });
 
+  it('nodes/proxy reaches the kubelet API: Prometheus metrics, resource metrics, the Summary', async () => {
+    const metrics = await kubectl(['get', '--raw', '/api/v1/nodes/agent/proxy/metrics']);
+    assert.match(metrics, /^kubelet_node_name\{node="agent"\} 1$/m);
+    assert.match(metrics, /^kubelet_running_pods [1-9]\d*$/m);
+    assert.match(metrics, /^kubelet_running_containers\{container_state="running"\} [1-9]\d*$/m);
+    assert.match(metrics, /^kubelet_runtime_operations_total\{operation_type="start_container"\} [1-9]\d*$/m);
+    assert.match(metrics, /^kubelet_runtime_operations_duration_seconds_bucket\{le="\+Inf",operation_type="run_podsandbox"\} [1-9]\d*$/m);
+    const resource = await kubectl(['get', '--raw', '/api/v1/nodes/agent/proxy/metrics/resource']);
+    assert.match(resource, /^node_cpu_usage_seconds_total \d+(\.\d+)?(e[-+]?\d+)? \d{13}$/m);
+    assert.match(resource, /^container_memory_working_set_bytes\{container="main",namespace="default",pod="[-a-z0-9]+"\} [1-9]\d* \d{13}$/m);
+    const summary = JSON.parse(await kubectl(['get', '--raw', '/api/v1/nodes/agent/proxy/stats/summary']));
+    assert.equal(summary.node.nodeName, 'agent');
+    assert.equal(await kubectl(['get', '--raw', '/api/v1/nodes/agent/proxy/healthz']), 'ok');
+    const missing = await env.cluster.kubectl(['get', '--raw', '/api/v1/nodes/nowhere/proxy/metrics']);
+    assert.match(missing.stderr, /nodes "nowhere" not found/);
+  });
+
   it("runs a Job's pod to Succeeded", async () => {
     await kubectl(['create', 'job', 'once', '--image=busybox', '--', 'sh', '-c', 'exit 0']);
     assert.match(await kubectl(['wait', '--for=condition=complete', 'job/once', '--timeout=60s']), /condition met/);

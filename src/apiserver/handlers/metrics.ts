@@ -15,7 +15,7 @@ import type { ResourceRequestInfo } from '../request-info.js';
 import type { ApiContext, RequestScope } from '../context.js';
 import { parseLabelSelector } from '../selectors/labels.js';
 import { send } from './respond.js';
-import { kubeletEndpoint } from './pod-log.js';
+import { kubeletEndpoint } from './kubelet.js';
 
 interface Usage { cpu: { time: string; usageNanoCores: number }; memory: { workingSetBytes: number } }
 interface Summary {

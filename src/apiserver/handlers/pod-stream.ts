@@ -18,7 +18,7 @@ import type { Pod } from '../../api/objects/index.js';
 import type { ResourceRequestInfo } from '../request-info.js';
 import type { ApiContext } from '../context.js';
 import type { UserInfo } from '../auth/index.js';
-import { kubeletOf, nodeOfPod, pickContainer } from './pod-log.js';
+import { kubeletOf, nodeOfPod, pickContainer } from './kubelet.js';
 
 export const STREAMING_SUBRESOURCES = ['exec', 'attach', 'portforward'];
 

@@ -20,6 +20,7 @@ import { handleScale } from './scale.js';
 import { handleBinding } from './binding.js';
 import { handleEviction } from './eviction.js';
 import { handlePodLog } from './pod-log.js';
+import { handleNodeProxy } from './node-proxy.js';
 import { STREAMING_SUBRESOURCES } from './pod-stream.js';
 import { handleMetrics } from './metrics.js';
 import { handleVirtual } from './virtual.js';
@@ -74,6 +75,7 @@ function knownSubresource(rt: ResourceType, sub: string): boolean {
   if (sub === 'status') return rt.subresources?.status === true;
   if (sub === 'scale') return rt.subresources?.scale !== undefined;
   if (sub === 'finalize') return rt.group === '' && rt.kind === 'Namespace';
+  if (sub === 'proxy') return rt.group === '' && rt.kind === 'Node';
   if (sub === 'binding' || sub === 'eviction' || sub === 'log' || STREAMING_SUBRESOURCES.includes(sub)) return rt.group === '' && rt.kind === 'Pod';
   return false;
 }
@@ -82,7 +84,7 @@ export async function handleResourceRequest(api: ApiContext, scope: RequestScope
   const rt = api.catalogue.byResource(info.group, info.version, info.resource);
   if (!rt) throw notFoundResource();
   if (!rt.namespaced && info.namespace) throw notFoundResource();
-  if (info.rest.length) throw notFoundResource();
+  if (info.rest.length && info.subresource !== 'proxy') throw notFoundResource();
   if (!knownSubresource(rt, info.subresource)) throw notFoundResource();
   const verbs = rt.verbs ?? ALL_VERBS;
   const verb = info.verb;
@@ -118,6 +120,7 @@ export async function handleResourceRequest(api: ApiContext, scope: RequestScope
     if (verb !== 'get') throw new MethodNotAllowed('the server does not allow this method on the requested resource');
     return handlePodLog(api, scope, rt, info);
   }
+  if (info.subresource === 'proxy') return handleNodeProxy(api, scope, info);
   if (info.subresource === 'eviction') return handleEviction(api, scope, rt, info, await body(api, scope), writeContext(api, scope));
   if (info.subresource === 'binding') return handleBinding(api, scope, rt, info, await body(api, scope), writeContext(api, scope));
   if (info.subresource === 'scale') return handleScale(api, scope, rt, info, () => body(api, scope), writeContext(api, scope));

@@ -15,6 +15,7 @@ import { resources } from '../../client/resources.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { EventRecorder } from '../../controllers/runtime/events.js';
 import type { Runtime } from '../runtime/types.js';
+import { AgentMetrics, resourceMetricsText } from './metrics.js';
 import { hostFacts } from './host.js';
 import { startNodeReporter } from './node.js';
 import { PodSync } from './pod-sync.js';
@@ -45,6 +46,9 @@ export interface Agent {
   pods: Informer<Pod>;
   /** The Summary API document (stats.ts). */
   summary(): Promise<Summary>;
+  /** Prometheus text: the agent's own metrics (`/metrics`) and resource usage (`/metrics/resource`). */
+  metrics(): Promise<string>;
+  resourceMetrics(): Promise<string>;
   /** Stops syncing; with `killPods`, stops every container (within `graceSeconds`). */
   stop(options?: { killPods?: boolean; graceSeconds?: number }): Promise<void>;
 }
@@ -52,11 +56,14 @@ export interface Agent {
 export async function startAgent(o: AgentOptions): Promise<Agent> {
   const clock = o.clock ?? realClock;
   const onError = o.onError ?? (() => undefined);
-  const version = await o.runtime.version();
-  const runtimeName = o.runtime.handler;
+  // Every runtime call is counted and timed for /metrics.
+  const metrics = new AgentMetrics(o.nodeName, o.runtime);
+  const runtime = metrics.instrument(o.runtime);
+  const version = await runtime.version();
+  const runtimeName = runtime.handler;
   const facts = hostFacts(o.dataDir, `${runtimeName}://${version.runtimeVersion}`);
   const address = o.address ?? '127.0.0.1';
-  const handlers = o.runtime.handlers?.() ?? [o.runtime.handler];
+  const handlers = runtime.handlers?.() ?? [runtime.handler];
   const reporter = await startNodeReporter({ client: o.client, name: o.nodeName, address, facts, kubeletPort: o.kubeletPort ?? 0, labels: o.labels, runtimeHandlers: handlers, clock, onError });
 
   const podsApi = o.client.resource<Pod>(resources.pods);
@@ -75,7 +82,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     return informer.get(name, namespace);
   };
   const prober = new Prober({
-    runtime: o.runtime, clock, podIP: address,
+    runtime: runtime, clock, podIP: address,
     changed: (key) => queue.add(key),
     failed: (key, kind, output) => {
       const pod = podOf(key);
@@ -88,11 +95,11 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       const probe = pod.spec.containers.find((c) => c.name === container)?.[`${kind}Probe`] as { terminationGracePeriodSeconds?: number } | undefined;
       const grace = probe?.terminationGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
       // The runtime's stopped event requeues the pod, whose restartPolicy decides what follows.
-      o.runtime.stopContainer(id, grace).catch(onError);
+      runtime.stopContainer(id, grace).catch(onError);
     },
   });
   const sync = new PodSync({
-    pods: podsApi, runtime: o.runtime, runtimeName, logRoot: join(o.dataDir, 'pods'), hostIP: address,
+    pods: podsApi, runtime: runtime, runtimeName, logRoot: join(o.dataDir, 'pods'), hostIP: address,
     allocatable: facts.allocatable, envSources: { configMap: lookup(resources.configmaps), secret: lookup(resources.secrets) },
     events, prober, clock,
     runtimeHandlerOf: async (pod) => {
@@ -112,12 +119,12 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     onError: (_key, err) => onError(err),
   });
   const handle = informer.addHandler({ add: (p) => queue.add(objectKey(p)), update: (_o, p) => queue.add(objectKey(p)), delete: (p) => queue.add(objectKey(p)) });
-  const unsubscribe = o.runtime.onEvent((e) => {
+  const unsubscribe = runtime.onEvent((e) => {
     const key = sync.keyOfSandbox(e.sandboxId);
     if (key) queue.add(key);
   });
-  const rotation = startLogRotation({ runtime: o.runtime, clock, onError });
-  const stats = new StatsCollector({ runtime: o.runtime, clock, nodeName: o.nodeName, onError });
+  const rotation = startLogRotation({ runtime: runtime, clock, onError });
+  const stats = new StatsCollector({ runtime: runtime, clock, nodeName: o.nodeName, onError });
   informer.start();
   await informer.waitForSync();
 
@@ -125,6 +132,8 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     nodeName: o.nodeName,
     pods: informer,
     summary: () => stats.summary(informer),
+    metrics: () => metrics.text(),
+    resourceMetrics: async () => resourceMetricsText(await stats.summary(informer)),
     async stop(options = {}) {
       unsubscribe();
       handle.remove();

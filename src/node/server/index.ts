@@ -1,8 +1,9 @@
 /**
  * The agent's kubelet API, the part the API server calls: `GET /containerLogs/…` (what
  * `kubectl logs` reaches through `pods/log`), `/stats/summary` (what `kubectl top` reads
- * through metrics.k8s.io), the streaming endpoints of `kubectl exec`, `attach` and
- * `port-forward` (upgrade.ts) and `/healthz`. HTTPS only, and only
+ * through metrics.k8s.io), Prometheus `/metrics` and `/metrics/resource`, the
+ * streaming endpoints of `kubectl exec`, `attach` and `port-forward` (upgrade.ts) and
+ * `/healthz`. HTTPS only, and only
  * for clients holding a certificate from the cluster CA in group `system:masters` — the
  * API server's kubelet client certificate (upstream's kubelet authenticates by x509 and
  * authorizes through the API server; a single-tenant cluster needs no more yet).
@@ -28,6 +29,8 @@ export interface KubeletServerOptions {
   stats: { summary(): Promise<unknown> };
   /** exec, attach and port-forward. */
   streaming: StreamingTarget;
+  /** Prometheus text for `/metrics` and `/metrics/resource`. */
+  metrics?: { metrics(): Promise<string>; resource(): Promise<string> };
 }
 
 export interface KubeletServer {
@@ -57,6 +60,14 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
       o.stats.summary().then((summary) => {
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify(summary));
+      }, (err: Error) => fail(res, 500, err.message));
+      return;
+    }
+    const metrics = url.pathname === '/metrics' ? o.metrics?.metrics : url.pathname === '/metrics/resource' ? o.metrics?.resource : undefined;
+    if (metrics) {
+      metrics().then((text) => {
+        res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+        res.end(text);
       }, (err: Error) => fail(res, 500, err.message));
       return;
     }
