@@ -160,6 +160,33 @@ spec:
     assert.equal(readFileSync(file, 'utf8'), 'got TERM\n');
   });
 
+  it('runs postStart before the pod is Running, and preStop before SIGTERM', async () => {
+    const log = join(scratch, 'hooks.log');
+    const hooks = `
+  containers:
+  - name: main
+    image: busybox
+    command: ["sh", "-c", "trap 'echo term >> ${log}; exit 0' TERM; echo main >> ${log}; while :; do sleep 0.1; done"]
+    lifecycle:
+      postStart: {exec: {command: ["sh", "-c", "echo postStart >> ${log}"]}}
+      preStop: {exec: {command: ["sh", "-c", "echo preStop >> ${log}"]}}
+`;
+    await kubectl(['create', '-f', '-'], { input: `apiVersion: v1\nkind: Pod\nmetadata: {name: hooked}\nspec:\n  terminationGracePeriodSeconds: 5\n${hooks}` });
+    await kubectl(['wait', '--for=condition=Ready', 'pod/hooked', '--timeout=30s']);
+    assert.deepEqual(readFileSync(log, 'utf8').split('\n').filter(Boolean).sort(), ['main', 'postStart'], 'postStart ran by the time the pod is Ready');
+    await kubectl(['delete', 'pod', 'hooked', '--timeout=30s']);
+    assert.deepEqual(readFileSync(log, 'utf8').split('\n').filter(Boolean).slice(2), ['preStop', 'term']);
+  });
+
+  it('a failing postStart hook is reported and the container restarted', async () => {
+    await kubectl(['create', '-f', '-'], { input: podManifest('badhook', 'sleep 3600').replace('    command:', '    lifecycle:\n      postStart: {exec: {command: ["sh", "-c", "echo nope; exit 3"]}}\n    command:') });
+    await until('a restart after the failed hook', async () => Number(await jsonpath('pod', 'badhook', '.status.containerStatuses[0].restartCount') || 0) >= 1);
+    const events = await kubectl(['get', 'events', '--field-selector', 'involvedObject.name=badhook', '-o', 'jsonpath={range .items[*]}{.reason}: {.message}{"\\n"}{end}']);
+    assert.match(events, /FailedPostStartHook: Exec lifecycle hook \(\[sh -c echo nope; exit 3\]\) for Container "main" in Pod "badhook_default\([-0-9a-f]+\)" failed - error: command 'sh -c echo nope; exit 3' exited with 3: nope\n, message: "nope\\n"/);
+    assert.match(events, /Killing: FailedPostStartHook/);
+    await kubectl(['delete', 'pod', 'badhook', '--wait=false']);
+  });
+
   it('restarts a Deployment pod whose process is killed', async () => {
     const marker = `skiff-e2e-${process.pid}-victim`;
     await kubectl(['create', 'deployment', 'keeper', '--image=busybox', '--replicas=3', '--', 'sh', '-c', 'while :; do sleep 0.5; done', marker]);

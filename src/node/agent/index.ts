@@ -17,6 +17,7 @@ import { EventRecorder } from '../../controllers/runtime/events.js';
 import type { Runtime } from '../runtime/types.js';
 import { AgentMetrics, resourceMetricsText } from './metrics.js';
 import { hostFacts } from './host.js';
+import { killContainer } from './lifecycle.js';
 import { startNodeReporter } from './node.js';
 import { PodSync } from './pod-sync.js';
 import { Prober, probeLabel } from './probes.js';
@@ -95,7 +96,8 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       const probe = pod.spec.containers.find((c) => c.name === container)?.[`${kind}Probe`] as { terminationGracePeriodSeconds?: number } | undefined;
       const grace = probe?.terminationGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
       // The runtime's stopped event requeues the pod, whose restartPolicy decides what follows.
-      runtime.stopContainer(id, grace).catch(onError);
+      const spec = pod.spec.containers.find((c) => c.name === container);
+      killContainer(pod, spec, id, grace, { runtime, events, clock, podIP: address }).catch(onError);
     },
   });
   const sync = new PodSync({

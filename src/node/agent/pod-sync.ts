@@ -18,6 +18,7 @@ import type { ReconcileResult } from '../../client/workqueue.js';
 import type { ContainerStatus, Runtime } from '../runtime/types.js';
 import { RestartBackoff } from './backoff.js';
 import { ContainerConfigError, containerEnv, expand, type EnvSources } from './env.js';
+import { killContainer, PostStartHookError, runPostStart, type HookContext } from './lifecycle.js';
 import type { Prober } from './probes.js';
 import { podStatus, type Waiting } from './status.js';
 
@@ -65,7 +66,11 @@ export class PodSync {
   private readonly keyBySandbox = new Map<string, string>();
   private readonly backoff = new RestartBackoff();
 
-  constructor(private readonly ctx: PodSyncContext) {}
+  private readonly hooks: HookContext;
+
+  constructor(private readonly ctx: PodSyncContext) {
+    this.hooks = { runtime: ctx.runtime, events: ctx.events, clock: ctx.clock, podIP: ctx.hostIP };
+  }
 
   /** The pod key a sandbox belongs to, for runtime events. */
   keyOfSandbox(sandboxId: string): string | undefined {
@@ -209,6 +214,12 @@ export class PodSync {
       return undefined; // the instance has exited with StartError; its restart goes through back-off
     }
     events.event(pod, 'Normal', 'Started', `Started container ${c.name}`);
+    try {
+      await runPostStart(pod, c, id, graceSecondsOf(pod), this.hooks);
+    } catch (err) {
+      if (err instanceof PostStartHookError) return { reason: 'PostStartHookError', message: err.message };
+      throw err;
+    }
     return undefined;
   }
 
@@ -234,10 +245,11 @@ export class PodSync {
   private async terminate(key: string, pod: Pod): Promise<ReconcileResult> {
     const t = this.tracked.get(key);
     if (t) {
-      const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
+      const grace = pod.metadata.deletionGracePeriodSeconds ?? graceSecondsOf(pod);
       const running = (await this.ctx.runtime.listContainers({ sandboxId: t.sandboxId })).filter((i) => i.state === 'running');
       for (const i of running) this.ctx.events.event(pod, 'Normal', 'Killing', `Stopping container ${i.name}`);
-      await Promise.all(running.map((i) => this.ctx.runtime.stopContainer(i.id, grace)));
+      const specOf = (name: string) => [...(pod.spec.initContainers ?? []), ...pod.spec.containers].find((c) => c.name === name);
+      await Promise.all(running.map((i) => killContainer(pod, specOf(i.name), i.id, grace, this.hooks)));
       await this.writeStatus(pod, t, true);
     }
     try {
@@ -285,6 +297,10 @@ export class PodSync {
   async stopAll(graceSeconds: number): Promise<void> {
     await Promise.all([...this.tracked].map(([key, t]) => this.teardown(key, t, graceSeconds)));
   }
+}
+
+function graceSecondsOf(pod: Pod): number {
+  return pod.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
 }
 
 function newest(instances: ContainerStatus[], name: string): ContainerStatus | undefined {

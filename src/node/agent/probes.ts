@@ -142,7 +142,7 @@ export class Prober {
   }
 }
 
-function portOf(value: unknown, container: Container): number {
+export function portOf(value: unknown, container: Container): number {
   if (typeof value === 'number') return value;
   const named = (container.ports ?? []).find((p) => p.name === value);
   if (!named) throw new Error(`unable to find port ${JSON.stringify(value)} in container ${container.name}`);
@@ -168,7 +168,7 @@ async function runProbe(spec: Obj, container: Container, id: string, timeoutSeco
   return { ok: false, output: 'probe has no handler' };
 }
 
-function httpProbe(h: Obj, container: Container, timeoutSeconds: number, podIP: string): Promise<ProbeResult> {
+export function httpProbe(h: Obj, container: Container, timeoutSeconds: number, podIP: string): Promise<ProbeResult> {
   const host = typeof h.host === 'string' && h.host ? h.host : podIP;
   const port = portOf(h.port, container);
   const path = typeof h.path === 'string' && h.path ? h.path : '/';
