@@ -1,7 +1,7 @@
 /**
  * The agent's pod logic against a real in-process API server, on the `simulated` runtime
  * and a fake clock: registration, start, restart back-off steps, restartPolicy, init
- * ordering, graceful deletion. (Real processes: test/e2e/agent.test.ts.)
+ * ordering, activeDeadlineSeconds, graceful deletion. (Real processes: test/e2e/agent.test.ts.)
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -107,6 +107,18 @@ describe('node agent (simulated runtime, fake clock)', () => {
     runtime.exit((await running('staged', 'b'))[0]!.id, 0);
     const pod = await waitFor(pods, (p) => p.metadata.name === 'staged' && p.status?.phase === 'Running', 'staged Running');
     assert.equal(pod.status?.conditions?.find((c) => c.type === 'Initialized')?.status, 'True');
+  });
+
+  it('activeDeadlineSeconds: past the deadline from its start the pod fails and its containers stop', async () => {
+    await create('bounded', { activeDeadlineSeconds: 30 });
+    await waitFor(pods, (p) => p.metadata.name === 'bounded' && p.status?.phase === 'Running', 'bounded Running');
+    clock.advance(29_000);
+    assert.equal((await running('bounded')).length, 1, 'still running a second before the deadline');
+    clock.advance(1_000);
+    const failed = await waitFor(pods, (p) => p.metadata.name === 'bounded' && p.status?.phase === 'Failed', 'bounded Failed');
+    assert.equal(failed.status?.reason, 'DeadlineExceeded');
+    assert.equal(failed.status?.message, 'Pod was active on the node longer than the specified deadline');
+    assert.equal((await running('bounded')).length, 0);
   });
 
   it('a deleted pod has its containers stopped, then is removed for good', async () => {

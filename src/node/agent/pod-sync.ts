@@ -45,6 +45,8 @@ interface Tracked {
   waiting: Map<string, Waiting>;
   /** When a container last failed to be created or configured (no instance records it). */
   failedAt: Map<string, number>;
+  /** Set once the kubelet has failed the whole pod (past activeDeadlineSeconds). */
+  failure?: { reason: string; message: string };
 }
 
 const DEFAULT_GRACE_SECONDS = 30;
@@ -93,10 +95,13 @@ export class PodSync {
       await this.writeStatusOf(pod, [], new Map(), false, false);
       return { requeueAfterMs: 10_000 };
     }
-    const instances = await this.ctx.runtime.listContainers({ sandboxId: t.sandboxId });
     let requeueAfterMs: number | undefined;
     const later = (ms: number) => { requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, ms); };
-    if (phase !== 'Succeeded' && phase !== 'Failed') {
+    const deadlineIn = activeDeadlineRemainingMs(pod, this.ctx.clock.now());
+    if (deadlineIn !== undefined && deadlineIn > 0) later(deadlineIn);
+    if (deadlineIn !== undefined && deadlineIn <= 0 && !t.failure && phase !== 'Succeeded' && phase !== 'Failed') await this.failPastDeadline(pod, t);
+    const instances = await this.ctx.runtime.listContainers({ sandboxId: t.sandboxId });
+    if (phase !== 'Succeeded' && phase !== 'Failed' && !t.failure) {
       const initDone = await this.syncInitContainers(pod, t, instances, later);
       if (initDone) for (const c of pod.spec.containers) await this.syncContainer(pod, t, c, instances, later);
     }
@@ -104,8 +109,19 @@ export class PodSync {
     const now = await this.ctx.runtime.listContainers({ sandboxId: t.sandboxId });
     const running = pod.spec.containers.flatMap((c) => now.filter((i) => i.name === c.name && i.state === 'running').map((i) => ({ container: c, id: i.id })));
     this.ctx.prober.sync(key, pod, running);
-    await this.writeStatusOf(pod, now, t.waiting, true, false);
+    await this.writeStatusOf(pod, now, t.waiting, true, false, t.failure);
     return requeueAfterMs === undefined ? undefined : { requeueAfterMs };
+  }
+
+  /** activeDeadlineSeconds passed (upstream's activeDeadlineHandler): the pod fails and its containers are stopped. */
+  private async failPastDeadline(pod: Pod, t: Tracked): Promise<void> {
+    const message = 'Pod was active on the node longer than the specified deadline';
+    t.failure = { reason: 'DeadlineExceeded', message };
+    this.ctx.events.event(pod, 'Warning', 'DeadlineExceeded', message);
+    const running = (await this.ctx.runtime.listContainers({ sandboxId: t.sandboxId })).filter((i) => i.state === 'running');
+    const specOf = (name: string) => [...(pod.spec.initContainers ?? []), ...pod.spec.containers].find((c) => c.name === name);
+    for (const i of running) this.ctx.events.event(pod, 'Normal', 'Killing', `Stopping container ${i.name}`);
+    await Promise.all(running.map((i) => killContainer(pod, specOf(i.name), i.id, graceSecondsOf(pod), this.hooks)));
   }
 
   /** Init containers in order; true once every one has exited 0. */
@@ -276,12 +292,12 @@ export class PodSync {
 
   private async writeStatus(pod: Pod, t: Tracked, terminal: boolean): Promise<void> {
     const instances = await this.ctx.runtime.listContainers({ sandboxId: t.sandboxId });
-    await this.writeStatusOf(pod, instances, t.waiting, true, terminal);
+    await this.writeStatusOf(pod, instances, t.waiting, true, terminal, t.failure);
   }
 
-  private async writeStatusOf(pod: Pod, instances: ContainerStatus[], waiting: Map<string, Waiting>, sandboxReady: boolean, terminal: boolean): Promise<void> {
+  private async writeStatusOf(pod: Pod, instances: ContainerStatus[], waiting: Map<string, Waiting>, sandboxReady: boolean, terminal: boolean, failure?: Tracked['failure']): Promise<void> {
     const status = podStatus({
-      pod, instances, waiting, sandboxReady, terminal,
+      pod, instances, waiting, sandboxReady, terminal, failure,
       hostIP: this.ctx.hostIP, podIP: this.ctx.hostIP, runtimeName: this.ctx.runtimeName, now: this.ctx.clock.now(), probes: this.ctx.prober,
     });
     if (sameStatus(pod.status, status)) return;
@@ -297,6 +313,14 @@ export class PodSync {
   async stopAll(graceSeconds: number): Promise<void> {
     await Promise.all([...this.tracked].map(([key, t]) => this.teardown(key, t, graceSeconds)));
   }
+}
+
+/** Milliseconds until the pod's activeDeadlineSeconds run out, counted from its startTime; undefined without one. */
+function activeDeadlineRemainingMs(pod: Pod, now: Date): number | undefined {
+  const seconds = pod.spec.activeDeadlineSeconds;
+  const start = pod.status?.startTime ? Date.parse(pod.status.startTime) : NaN;
+  if (typeof seconds !== 'number' || Number.isNaN(start)) return undefined;
+  return start + seconds * 1000 - now.getTime();
 }
 
 function graceSecondsOf(pod: Pod): number {

@@ -30,6 +30,8 @@ export interface StatusInput {
   podIP: string;
   runtimeName: string;
   now: Date;
+  /** The kubelet failed the pod as a whole (activeDeadlineSeconds): phase Failed with this reason and message. */
+  failure?: { reason: string; message: string };
   /** Probe results of running instances; absent: running means started and ready. */
   probes?: { ready(container: Container, id: string): boolean; started(container: Container, id: string): boolean };
 }
@@ -119,7 +121,7 @@ export function podStatus(input: StatusInput): PodStatus {
   const initDone = initStatuses.every((s) => s.state?.terminated?.exitCode === 0);
   const mainStatuses = pod.spec.containers.map((c) => containerStatus(c, input, initDone ? 'ContainerCreating' : 'PodInitializing'));
   for (const s of initStatuses) s.ready = s.state?.terminated?.exitCode === 0;
-  const phase = podPhase(pod, initStatuses, mainStatuses, input.terminal);
+  const phase = input.failure ? 'Failed' : podPhase(pod, initStatuses, mainStatuses, input.terminal);
   const now = iso(BigInt(input.now.getTime()) * 1_000_000n)!;
   const incompleteInit = initStatuses.filter((s) => !s.ready).map((s) => s.name);
   const unready = mainStatuses.filter((s) => !s.ready).map((s) => s.name);
@@ -145,5 +147,6 @@ export function podStatus(input: StatusInput): PodStatus {
   };
   if (initStatuses.length) status.initContainerStatuses = initStatuses;
   else delete status.initContainerStatuses;
+  if (input.failure) Object.assign(status, input.failure);
   return status;
 }
