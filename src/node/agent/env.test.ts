@@ -42,3 +42,37 @@ describe('container environment', () => {
     assert.deepEqual(await containerEnv({ name: 'c', env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'nope', key: 'k', optional: true } } }] }, ctx), []);
   });
 });
+
+describe('service environment variables', () => {
+  const svc = (namespace: string, name: string, spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Service', metadata: { namespace, name }, spec });
+  const services = [
+    svc('default', 'kubernetes', { clusterIP: '127.43.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP' }] }),
+    svc('ns', 'web-api', { clusterIP: '127.43.0.7', ports: [{ name: 'http', port: 80 }, { name: 'dns-udp', port: 53, protocol: 'UDP' }] }),
+    svc('ns', 'headless', { clusterIP: 'None', ports: [{ port: 80 }] }),
+    svc('ns', 'outside', { type: 'ExternalName', externalName: 'example.org' }),
+    svc('default', 'elsewhere', { clusterIP: '127.43.0.9', ports: [{ port: 8080 }] }),
+  ];
+  const withServices: EnvContext = { ...ctx, sources: { ...ctx.sources, services: (namespaces) => services.filter((s) => namespaces.includes(s.metadata.namespace)) } };
+
+  it("the namespace's services with a cluster IP, and always the kubernetes service, named as upstream", async () => {
+    const env = Object.fromEntries((await containerEnv({ name: 'c', env: [{ name: 'URL', value: 'http://$(WEB_API_SERVICE_HOST)' }] }, withServices)).map((e) => [e.key, e.value]));
+    assert.deepEqual(env, {
+      KUBERNETES_SERVICE_HOST: '127.43.0.1', KUBERNETES_SERVICE_PORT: '443', KUBERNETES_SERVICE_PORT_HTTPS: '443',
+      KUBERNETES_PORT: 'tcp://127.43.0.1:443', KUBERNETES_PORT_443_TCP: 'tcp://127.43.0.1:443', KUBERNETES_PORT_443_TCP_PROTO: 'tcp',
+      KUBERNETES_PORT_443_TCP_PORT: '443', KUBERNETES_PORT_443_TCP_ADDR: '127.43.0.1',
+      WEB_API_SERVICE_HOST: '127.43.0.7', WEB_API_SERVICE_PORT: '80', WEB_API_SERVICE_PORT_HTTP: '80', WEB_API_SERVICE_PORT_DNS_UDP: '53',
+      WEB_API_PORT: 'tcp://127.43.0.7:80', WEB_API_PORT_80_TCP: 'tcp://127.43.0.7:80', WEB_API_PORT_80_TCP_PROTO: 'tcp',
+      WEB_API_PORT_80_TCP_PORT: '80', WEB_API_PORT_80_TCP_ADDR: '127.43.0.7',
+      WEB_API_PORT_53_UDP: 'udp://127.43.0.7:53', WEB_API_PORT_53_UDP_PROTO: 'udp', WEB_API_PORT_53_UDP_PORT: '53', WEB_API_PORT_53_UDP_ADDR: '127.43.0.7',
+      URL: 'http://127.43.0.7',
+    });
+  });
+
+  it('enableServiceLinks: false leaves only the kubernetes service; the container overrides a service variable', async () => {
+    const unlinked = { ...withServices, pod: { ...pod, spec: { ...pod.spec, enableServiceLinks: false } } as Pod };
+    const env = await containerEnv({ name: 'c', env: [{ name: 'KUBERNETES_SERVICE_PORT', value: '6443' }] }, unlinked);
+    const keys = env.map((e) => e.key);
+    assert.ok(keys.every((k) => k.startsWith('KUBERNETES_')), keys.join(' '));
+    assert.equal(env.find((e) => e.key === 'KUBERNETES_SERVICE_PORT')?.value, '6443');
+  });
+});

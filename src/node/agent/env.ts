@@ -1,6 +1,6 @@
 /**
  * A container's environment as the kubelet builds it (kubelet_pods.go makeEnvironmentVariables):
- * `envFrom` sources in order, then `env` entries, later ones winning; values may refer to
+ * the service variables, then `envFrom` sources in order, then `env` entries, later ones winning; values may refer to
  * earlier variables as `$(NAME)` (`$$` escapes, unknown references stay as written);
  * command and args are expanded against the result. Missing ConfigMaps, Secrets or keys
  * that are not optional fail the container with upstream's messages
@@ -10,12 +10,15 @@ import type { Container, Pod } from '../../api/objects/index.js';
 import type { KObject } from '../../api/types.js';
 import { quantityNanos } from '../../api/defaults/pod.js';
 import type { KeyValue } from '../runtime/types.js';
+import { serviceEnv } from './service-env.js';
 
 export class ContainerConfigError extends Error {}
 
 export interface EnvSources {
   configMap(namespace: string, name: string): Promise<KObject | undefined>;
   secret(namespace: string, name: string): Promise<KObject | undefined>;
+  /** Services of these namespaces, for the service environment variables (service-env.ts). */
+  services?(namespaces: string[]): KObject[];
 }
 
 export interface EnvContext {
@@ -63,7 +66,8 @@ const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 export async function containerEnv(container: Container, ctx: EnvContext): Promise<KeyValue[]> {
   const namespace = ctx.pod.metadata.namespace ?? 'default';
-  const vars = new Map<string, string>();
+  // Service variables come first: the container's own override them, and may refer to them.
+  const vars = serviceEnv(ctx.pod, ctx.sources.services?.([namespace, 'default']) ?? []);
   for (const from of (container.envFrom as Obj[] | undefined) ?? []) {
     const prefix = typeof from.prefix === 'string' ? from.prefix : '';
     const cmRef = from.configMapRef as Obj | undefined;

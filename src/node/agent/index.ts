@@ -69,6 +69,8 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
 
   const podsApi = o.client.resource<Pod>(resources.pods);
   const informer = new Informer<Pod>(podsApi, { fieldSelector: `spec.nodeName=${o.nodeName}`, onError });
+  // Every service, for the service environment variables of containers (as the kubelet watches them).
+  const services = new Informer<KObject>(o.client.resource<KObject>(resources.services), { onError });
   const lookup = (resource: typeof resources.configmaps) => async (namespace: string, name: string): Promise<KObject | undefined> => {
     try {
       return await o.client.resource(resource).get(name, namespace);
@@ -102,7 +104,10 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
   });
   const sync = new PodSync({
     pods: podsApi, runtime: runtime, runtimeName, logRoot: join(o.dataDir, 'pods'), hostIP: address,
-    allocatable: facts.allocatable, envSources: { configMap: lookup(resources.configmaps), secret: lookup(resources.secrets) },
+    allocatable: facts.allocatable, envSources: {
+      configMap: lookup(resources.configmaps), secret: lookup(resources.secrets),
+      services: (namespaces) => services.list().filter((s) => namespaces.includes(s.metadata?.namespace ?? '')),
+    },
     events, prober, clock,
     runtimeHandlerOf: async (pod) => {
       const name = pod.spec.runtimeClassName;
@@ -128,7 +133,8 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
   const rotation = startLogRotation({ runtime: runtime, clock, onError });
   const stats = new StatsCollector({ runtime: runtime, clock, nodeName: o.nodeName, onError });
   informer.start();
-  await informer.waitForSync();
+  services.start();
+  await Promise.all([informer.waitForSync(), services.waitForSync()]);
 
   return {
     nodeName: o.nodeName,
@@ -140,6 +146,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       unsubscribe();
       handle.remove();
       informer.stop();
+      services.stop();
       queue.stop();
       prober.stopAll();
       rotation.stop();
