@@ -40,6 +40,7 @@ import { startCrdController } from './crd/controller.js';
 import type { ApiContext, RequestScope } from './context.js';
 import { loadYaml } from './yaml.js';
 import { socketPair } from '../util/socket-pair.js';
+import { trackConnections } from '../util/connections.js';
 
 /** Who in-process components are: connections made by `connectLoopback` (k3s gives its own controllers admin rights the same way). */
 const LOOPBACK_USER: UserInfo = { username: 'system:skiff-loopback', groups: ['system:masters', 'system:authenticated'] };
@@ -260,6 +261,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     ...serverOptions,
   }, onRequest);
   server.on('upgrade', onUpgrade);
+  // Every accepted connection, from before its TLS handshake: stop() ends them all.
+  const accepted = trackConnections(server);
   loopbackServer.on('upgrade', onUpgrade);
   // Requests Node's parser refuses (bad method, header overflow, malformed framing) get a Status too.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
@@ -321,6 +324,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        accepted.destroyAll();
       });
     },
   };

@@ -125,6 +125,22 @@ describe('informer recovery', () => {
     informer.stop();
   });
 
+  it('backs off from watches that end at once with nothing, instead of spinning (client-go\'s very short watch)', async () => {
+    const errors: unknown[] = [];
+    const transport = new ScriptedTransport();
+    const resource = new Client(transport).resource({ group: '', version: 'v1', plural: 'configmaps', namespaced: true });
+    const informer = new Informer(resource, { retryBaseMs: 50, onError: (err) => errors.push(err) });
+    transport.lists.push({ rv: '10', items: [] });
+    informer.start();
+    const ender = setInterval(() => { for (const w of transport.watches) if (!w.stopped) { w.stopped = true; w.handlers.onEnd(); } }, 0);
+    await new Promise((r) => setTimeout(r, 400));
+    clearInterval(ender);
+    informer.stop();
+    // 50, 100, 200 ms of back-off fit in 400 ms: a handful of watches, not thousands.
+    assert.ok(transport.watches.length <= 5, `${transport.watches.length} watches opened in 400 ms`);
+    assert.match(String(errors[0]), /very short watch: Unexpected watch close - watch lasted less than a second and no items received/);
+  });
+
   it('keeps going when a handler throws', async () => {
     const errors: unknown[] = [];
     const { transport, informer } = setUp(errors);

@@ -135,24 +135,39 @@ export class Informer<T extends KObject = KObject> {
   private async run(): Promise<void> {
     let needList = true;
     let failures = 0;
+    let gones = 0;
+    const backOff = () => this.pause(Math.min((this.options.retryBaseMs ?? 200) * 2 ** failures++, this.options.retryMaxMs ?? 30_000));
     while (!this.stopped) {
       try {
         if (needList) {
+          // A relist that is at once too old again (twice running) waits first: never a tight loop.
+          if (gones > 1) await backOff();
           await this.relist();
           needList = false;
         }
-        const outcome = await this.watchOnce();
-        if (outcome === 'gone') needList = true;
+        const started = Date.now();
+        const { outcome, events } = await this.watchOnce();
+        if (outcome === 'gone') {
+          needList = true;
+          gones++;
+          continue;
+        }
+        // client-go's reflector: a watch that ends within a second having delivered nothing is
+        // an error, so a server that keeps ending watches at once gets back-off, not a spin.
+        if (events === 0 && Date.now() - started < 1_000 && !this.stopped) {
+          throw new Error('very short watch: Unexpected watch close - watch lasted less than a second and no items received');
+        }
         failures = 0;
+        gones = 0;
       } catch (err) {
         if (this.stopped) return;
         if (isGone(err)) {
           needList = true;
+          gones++;
           continue;
         }
         this.options.onError?.(err);
-        const base = this.options.retryBaseMs ?? 200;
-        await this.pause(Math.min(base * 2 ** failures++, this.options.retryMaxMs ?? 30_000));
+        await backOff();
       }
     }
   }
@@ -183,11 +198,12 @@ export class Informer<T extends KObject = KObject> {
     }
   }
 
-  /** One watch from the current resourceVersion; resolves when it ends, 'gone' when it must relist. */
-  private watchOnce(): Promise<'ended' | 'gone'> {
+  /** One watch from the current resourceVersion; resolves when it ends ('gone' when it must relist) with the events it delivered. */
+  private watchOnce(): Promise<{ outcome: 'ended' | 'gone'; events: number }> {
     const [low, high] = this.options.watchTimeoutSeconds ?? [300, 600];
     return new Promise((resolve, reject) => {
       let settled = false;
+      let events = 0;
       const settle = (fn: () => void) => {
         if (settled) return;
         settled = true;
@@ -195,13 +211,14 @@ export class Informer<T extends KObject = KObject> {
         fn();
       };
       // stop() ends the wait at once.
-      this.wake = () => settle(() => resolve('ended'));
+      this.wake = () => settle(() => resolve({ outcome: 'ended', events }));
       const onEvent = (event: WatchEventLine) => {
         if (settled) return;
+        events++;
         if (event.type === 'ERROR') {
           const err = ApiError.fromStatus(Number(event.object.code) || 500, event.object);
           this.watch?.stop();
-          settle(() => (isGone(err) ? resolve('gone') : reject(err)));
+          settle(() => (isGone(err) ? resolve({ outcome: 'gone', events }) : reject(err)));
           return;
         }
         const obj = event.object as unknown as T;
@@ -229,7 +246,7 @@ export class Informer<T extends KObject = KObject> {
           timeoutSeconds: Math.floor(low + Math.random() * (high - low)),
         }, {
           onEvent,
-          onEnd: (err) => settle(() => (err ? reject(err) : resolve('ended'))),
+          onEnd: (err) => settle(() => (err ? reject(err) : resolve({ outcome: 'ended', events }))),
         })
         .then((handle) => {
           this.watch = handle;

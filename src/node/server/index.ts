@@ -14,6 +14,7 @@ import type { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { fail, serveContainerLogs, type LogSource } from './container-logs.js';
 import { refusal, StreamingEndpoints, type StreamingTarget } from './upgrade.js';
+import { trackConnections } from '../../util/connections.js';
 
 export { LogLookupError, type LogSource } from './container-logs.js';
 export type { StreamingTarget } from './upgrade.js';
@@ -77,6 +78,7 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
     }
     fail(res, 404, 'not found');
   });
+  const connections = trackConnections(server);
   const streaming = new StreamingEndpoints(o.streaming);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => undefined);
@@ -91,8 +93,9 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
   return {
     port: typeof address === 'object' && address ? address.port : o.port,
     stop: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
       server.close(() => resolve());
+      server.closeAllConnections();
+      connections.destroyAll();
     }),
   };
 }
