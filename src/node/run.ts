@@ -32,7 +32,7 @@ export interface RunningNode {
 const starting = () => Promise.reject(new Error('the agent is starting'));
 
 export async function runNode(o: NodeOptions): Promise<RunningNode> {
-  const [{ startAgent }, { createProcessRuntime }, { SimulatedRuntime }, { RuntimesByHandler }, { startKubeletServer }, { agentLogSource }, { agentStreamingTarget }] = await Promise.all([
+  const [{ startAgent }, { createProcessRuntime, openCgroups }, { SimulatedRuntime }, { RuntimesByHandler }, { startKubeletServer }, { agentLogSource }, { agentStreamingTarget }] = await Promise.all([
     import('./agent/index.js'), import('./runtime/process/index.js'), import('./runtime/simulated/index.js'), import('./runtime/by-handler.js'),
     import('./server/index.js'), import('./agent/logs.js'), import('./agent/streaming.js'),
   ]);
@@ -40,7 +40,8 @@ export async function runNode(o: NodeOptions): Promise<RunningNode> {
   // Pods run as processes unless their RuntimeClass names the `simulated` handler.
   const runtime = new RuntimesByHandler([
     // Records of running process groups: a node that crashed has its orphans killed at the next start.
-    createProcessRuntime({ stateDir: join(o.dataDir, 'process'), onError: (err) => logger.warn({ err: String(err) }, 'process runtime') }),
+    // Limits through cgroups when this host lets us make them; the node says which.
+    createProcessRuntime({ stateDir: join(o.dataDir, 'process'), cgroups: openCgroups(`skiff/${o.nodeName}`), onError: (err) => logger.warn({ err: String(err) }, 'process runtime') }),
     new SimulatedRuntime(),
   ]);
   // The kubelet API listens before the node registers, so the Node can name its port; it

@@ -65,7 +65,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
   const facts = hostFacts(o.dataDir, `${runtimeName}://${version.runtimeVersion}`);
   const address = o.address ?? '127.0.0.1';
   const handlers = runtime.handlers?.() ?? [runtime.handler];
-  const reporter = await startNodeReporter({ client: o.client, name: o.nodeName, address, facts, kubeletPort: o.kubeletPort ?? 0, labels: o.labels, runtimeHandlers: handlers, clock, onError });
+  const reporter = await startNodeReporter({ client: o.client, name: o.nodeName, address, facts, kubeletPort: o.kubeletPort ?? 0, labels: o.labels, runtimeHandlers: handlers, runtimeConditions: () => runtime.conditions?.() ?? [], clock, onError });
 
   const podsApi = o.client.resource<Pod>(resources.pods);
   const informer = new Informer<Pod>(podsApi, { fieldSelector: `spec.nodeName=${o.nodeName}`, onError });

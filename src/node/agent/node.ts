@@ -14,6 +14,7 @@ import { resources } from '../../client/resources.js';
 import { ensureLease, renewLease } from '../lease.js';
 import { healthyNodeConditions } from '../conditions.js';
 import type { HostFacts } from './host.js';
+import type { RuntimeCondition } from '../runtime/types.js';
 
 export interface NodeReporterOptions {
   client: Client;
@@ -23,6 +24,8 @@ export interface NodeReporterOptions {
   kubeletPort: number;
   /** The RuntimeClass handlers this node offers (status.runtimeHandlers). */
   runtimeHandlers: string[];
+  /** The runtime's own conditions (e.g. ResourceLimitsNotEnforced), reported among the node's. */
+  runtimeConditions?(): RuntimeCondition[];
   labels?: Record<string, string>;
   clock: Clock;
   leaseDurationSeconds?: number;
@@ -37,10 +40,9 @@ function nodeStatus(o: NodeReporterOptions, previous: Node['status'], now: Date)
     ...previous,
     capacity: o.facts.capacity,
     allocatable: o.facts.allocatable,
-    // ResourceLimitsNotEnforced: said where `kubectl describe node` shows it, in the manner of node-problem-detector's conditions.
-    conditions: healthyNodeConditions(previous?.conditions, at, [
-      ['ResourceLimitsNotEnforced', 'True', 'NoCgroups', 'containers run as host processes without cgroups: requests and limits place pods but are not enforced'],
-    ]),
+    // The runtime's conditions (ResourceLimitsNotEnforced…): said where `kubectl describe node`
+    // shows them, in the manner of node-problem-detector's conditions.
+    conditions: healthyNodeConditions(previous?.conditions, at, (o.runtimeConditions?.() ?? []).map((c) => [c.type, c.status, c.reason, c.message])),
     addresses: [{ type: 'InternalIP', address: o.address }, { type: 'Hostname', address: o.name }],
     daemonEndpoints: { kubeletEndpoint: { Port: o.kubeletPort } },
     nodeInfo: o.facts.nodeInfo,

@@ -15,7 +15,8 @@ import type { ResourceClient } from '../../client/client.js';
 import { isConflict, isNotFound } from '../../client/errors.js';
 import type { Clock } from '../../client/clock.js';
 import type { ReconcileResult } from '../../client/workqueue.js';
-import type { ContainerStatus, Runtime } from '../runtime/types.js';
+import type { ContainerStatus, LinuxContainerResources, Runtime } from '../runtime/types.js';
+import { quantityNanos } from '../../api/defaults/pod.js';
 import { RestartBackoff } from './backoff.js';
 import { ContainerConfigError, containerEnv, expand, type EnvSources } from './env.js';
 import { killContainer, PostStartHookError, runPostStart, type HookContext } from './lifecycle.js';
@@ -212,7 +213,7 @@ export class PodSync {
         name: c.name, attempt, image: c.image ?? '',
         command: (c.command ?? []).map((s) => expand(s, lookup)), args: (c.args ?? []).map((s) => expand(s, lookup)),
         workingDir: typeof c.workingDir === 'string' && c.workingDir ? c.workingDir : undefined,
-        envs, mounts: [], logPath: join(c.name, `${attempt}.log`),
+        envs, mounts: [], logPath: join(c.name, `${attempt}.log`), resources: linuxResources(c),
         stdin: c.stdin === true, stdinOnce: c.stdinOnce === true, tty: c.tty === true,
         labels: { 'io.kubernetes.pod.uid': pod.metadata.uid ?? '', 'io.kubernetes.container.name': c.name }, annotations: {},
       });
@@ -325,6 +326,19 @@ function activeDeadlineRemainingMs(pod: Pod, now: Date): number | undefined {
 
 function graceSecondsOf(pod: Pod): number {
   return pod.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
+}
+
+/** The kubelet's generateLinuxContainerResources: memory limit in bytes, CPU shares from the request, CFS quota from the limit. */
+export function linuxResources(c: Container): LinuxContainerResources {
+  const nanos = (q: unknown) => (typeof q === 'string' || typeof q === 'number' ? quantityNanos(String(q)) ?? 0n : 0n);
+  const cpuLimitMillis = Number(nanos(c.resources?.limits?.cpu) / 1_000_000n);
+  const cpuRequestMillis = Number(nanos(c.resources?.requests?.cpu ?? c.resources?.limits?.cpu) / 1_000_000n);
+  return {
+    cpuPeriod: 100_000,
+    cpuQuota: cpuLimitMillis > 0 ? Math.max(1000, Math.floor((cpuLimitMillis * 100_000) / 1000)) : 0,
+    cpuShares: cpuRequestMillis > 0 ? Math.max(2, Math.floor((cpuRequestMillis * 1024) / 1000)) : 2,
+    memoryLimitInBytes: Number(nanos(c.resources?.limits?.memory) / 1_000_000_000n),
+  };
 }
 
 function newest(instances: ContainerStatus[], name: string): ContainerStatus | undefined {

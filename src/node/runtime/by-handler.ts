@@ -7,7 +7,7 @@
  * caller's `.catch` would miss.
  */
 import type { Duplex } from 'node:stream';
-import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStats, type ContainerStatus, type ExecSession, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeVersion } from './types.js';
+import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStats, type ContainerStatus, type ExecSession, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeCondition, type RuntimeVersion } from './types.js';
 
 export class RuntimesByHandler implements Runtime {
   readonly handler: string;
@@ -22,6 +22,11 @@ export class RuntimesByHandler implements Runtime {
 
   handlers(): string[] {
     return this.runtimes.map((r) => r.handler);
+  }
+
+  /** The default runtime's: it runs the pods that ask for nothing else. */
+  conditions(): RuntimeCondition[] {
+    return this.runtimes[0]!.conditions?.() ?? [];
   }
 
   version(): Promise<RuntimeVersion> {

@@ -45,6 +45,22 @@ export interface Mount {
   readonly: boolean;
 }
 
+/** CRI LinuxContainerResources: what the kubelet derives from requests and limits (0: unset). */
+export interface LinuxContainerResources {
+  cpuPeriod: number;
+  cpuQuota: number;
+  cpuShares: number;
+  memoryLimitInBytes: number;
+}
+
+/** A condition the runtime reports about itself (CRI RuntimeStatus), shown among the node's. */
+export interface RuntimeCondition {
+  type: string;
+  status: 'True' | 'False';
+  reason: string;
+  message: string;
+}
+
 export interface ContainerConfig {
   name: string;
   /** Restarts of this container in this pod so far (CRI ContainerMetadata.attempt). */
@@ -63,6 +79,8 @@ export interface ContainerConfig {
   tty: boolean;
   labels: Record<string, string>;
   annotations: Record<string, string>;
+  /** CRI's linux.resources. */
+  resources?: LinuxContainerResources;
 }
 
 export type ContainerState = 'created' | 'running' | 'exited' | 'unknown';
@@ -134,6 +152,8 @@ export interface Runtime {
   readonly handler: string;
   /** Every handler served, when more than `handler` (a runtime routing to others). */
   handlers?(): string[];
+  /** Conditions of the runtime the node reports (e.g. whether resource limits are enforced). */
+  conditions?(): RuntimeCondition[];
   version(): Promise<RuntimeVersion>;
 
   runPodSandbox(config: PodSandboxConfig): Promise<string>;

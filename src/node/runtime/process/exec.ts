@@ -6,8 +6,9 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { ExecSession, ExecSyncResult } from '../types.js';
-import { execFailure, exitAfterDrain, signalGroup, spawned } from './process-group.js';
+import { execFailure, exitAfterDrain, lookPath, signalGroup, spawned } from './process-group.js';
 import { execOnTerminal } from './terminal.js';
+import { enterCgroup } from './cgroups.js';
 
 /** How long a synchronous exec's output may drain after it exited (a background process it left may hold the pipes). */
 const SYNC_DRAIN_LIMIT_MS = 1_000;
@@ -19,6 +20,8 @@ export interface ExecContext {
   cwd: string;
   /** Process groups of the container's execs still running: the runtime kills them when the container stops. */
   groups: Set<number>;
+  /** The container's cgroup (cgroup.procs files): its execs run inside it, as runc's do. */
+  procsFiles?: string[];
 }
 
 interface StartedExec {
@@ -30,7 +33,10 @@ interface StartedExec {
 
 async function startExec(cmd: string[], ctx: ExecContext, stdio: StdioOptions, drainMs: number | undefined): Promise<StartedExec> {
   if (!cmd.length) throw new Error('failed to exec in container: no command given');
-  const child = spawn(cmd[0]!, cmd.slice(1), { cwd: ctx.cwd, env: ctx.env, detached: true, stdio });
+  const missing = ctx.procsFiles?.length ? lookPath(cmd[0]!, ctx.env) : undefined;
+  if (missing) throw new Error(`failed to exec in container: ${execFailure(cmd[0]!, missing)}`);
+  const argv = enterCgroup(ctx.procsFiles ?? [], cmd);
+  const child = spawn(argv[0]!, argv.slice(1), { cwd: ctx.cwd, env: ctx.env, detached: true, stdio });
   let exited = false;
   const exit = exitAfterDrain(child, drainMs, () => { exited = true; });
   const failed = await spawned(child);

@@ -2,6 +2,7 @@
 import { ProcessRuntime, type ProcessRuntimeOptions } from './runtime.js';
 
 export { ProcessRuntime, type ProcessRuntimeOptions } from './runtime.js';
+export { openCgroups } from './cgroups.js';
 
 export function createProcessRuntime(options: ProcessRuntimeOptions = {}): ProcessRuntime {
   return new ProcessRuntime(options);

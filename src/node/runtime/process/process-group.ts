@@ -4,7 +4,8 @@
  * PID namespace. Exit codes and start failures read as a CRI runtime (runc) reports them.
  */
 import type { ChildProcess } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { accessSync, constants as fsConstants, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { constants } from 'node:os';
 
 /** Signals a whole process group; a group already gone is fine. */
@@ -80,6 +81,27 @@ export function execFailure(file: string, err: NodeJS.ErrnoException): string {
   }
   if (err.code === 'EACCES') return `exec: "${file}": permission denied`;
   return `exec: "${file}": ${err.message}`;
+}
+
+/**
+ * What spawning `file` would fail with, found beforehand: for a command started through
+ * a wrapper (entering a cgroup or a terminal), whose own spawn succeeds whatever `file` is.
+ * Searches PATH for a bare name, as execvp does.
+ */
+export function lookPath(file: string, env: Record<string, string | undefined>): NodeJS.ErrnoException | undefined {
+  const check = (path: string): NodeJS.ErrnoException | undefined => {
+    try {
+      accessSync(path, fsConstants.X_OK);
+      return statSync(path).isDirectory() ? Object.assign(new Error('permission denied'), { code: 'EACCES' }) : undefined;
+    } catch (err) {
+      return err as NodeJS.ErrnoException;
+    }
+  };
+  if (file.includes('/')) return check(file);
+  for (const dir of (env.PATH ?? '').split(':')) {
+    if (dir && !check(join(dir, file))) return undefined;
+  }
+  return Object.assign(new Error('not found'), { code: 'ENOENT' });
 }
 
 /** runc refuses to start a process whose working directory is missing; so does this runtime (it never creates one on the host). */

@@ -16,14 +16,15 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { nowNanos } from '../cri-log.js';
-import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStats, type ContainerStatus, type ExecSession, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeVersion } from '../types.js';
+import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStats, type ContainerStatus, type ExecSession, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeCondition, type RuntimeVersion } from '../types.js';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { attachSession } from './attach.js';
+import { enterCgroup, type Cgroups, type ContainerCgroup } from './cgroups.js';
 import { ContainerProcess } from './container-process.js';
 import { execSession, execSync, type ExecContext } from './exec.js';
 import { processGroupsUsage } from './proc-stats.js';
-import { signalGroup } from './process-group.js';
+import { execFailure, lookPath, signalGroup } from './process-group.js';
 import { ProcessRecords } from './records.js';
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -31,6 +32,8 @@ const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/b
 export interface ProcessRuntimeOptions {
   /** Where running containers' process groups are recorded; without it nothing is written. */
   stateDir?: string;
+  /** Enforce containers' resources with cgroups under this subtree of our own cgroup, when the host allows (`openCgroups`); absent: none. */
+  cgroups?: Cgroups | { unavailable: string };
   /** Problems that fail no call: a container's log that cannot be written. */
   onError?(err: Error): void;
 }
@@ -44,6 +47,8 @@ interface Container {
   starting?: boolean;
   /** Process groups of its execs still running. */
   execGroups: Set<number>;
+  /** Its cgroup, while it runs with resource limits. */
+  cgroup?: ContainerCgroup;
 }
 
 export class ProcessRuntime implements Runtime {
@@ -126,7 +131,12 @@ export class ProcessRuntime implements Runtime {
     let proc: ContainerProcess;
     try {
       // An image's entrypoint is not known: without a command, args[0] is the program.
-      const argv = c.config.command.length ? [...c.config.command, ...c.config.args] : c.config.args;
+      const command = c.config.command.length ? [...c.config.command, ...c.config.args] : c.config.args;
+      c.cgroup = this.cgroupFor(id, c.config);
+      // Through the cgroup's wrapper a missing program would only be sh's exit 127: said first, in runc's words.
+      const missing = c.cgroup && lookPath(command[0] ?? '', this.environment(c));
+      if (missing) throw new Error(execFailure(command[0] ?? '', missing));
+      const argv = c.cgroup ? enterCgroup(c.cgroup.procsFiles, command) : command;
       proc = await ContainerProcess.start({
         argv, env: this.environment(c), cwd: c.config.workingDir || '/', stdin: c.config.stdin, logPath: c.status.logPath,
         onLogError: (err) => this.options.onError?.(new Error(`container ${c.status.name} (${id}): writing its log ${c.status.logPath} failed: ${err.message}`)),
@@ -134,6 +144,8 @@ export class ProcessRuntime implements Runtime {
     } catch (err) {
       // As containerd: a container that failed to start is exited with 128 and the reason StartError.
       const message = (err as Error).message;
+      c.cgroup?.remove();
+      c.cgroup = undefined;
       Object.assign(c.status, { state: 'exited', exitCode: 128, reason: 'StartError', message, finishedAt: nowNanos() });
       this.emit(id, c.status.sandboxId, 'stopped');
       throw new Error(message);
@@ -243,14 +255,44 @@ export class ProcessRuntime implements Runtime {
     // Its execs end with it, as processes of a container's PID namespace do.
     for (const pgid of c.execGroups) signalGroup(pgid, 'SIGKILL');
     this.records?.remove(c.status.id);
-    Object.assign(c.status, { state: 'exited', exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', finishedAt: nowNanos() });
+    // As runc reports it: killed by the kernel's OOM killer inside the container's memory limit.
+    const oomKilled = c.cgroup?.oomKilled() === true;
+    c.cgroup?.remove();
+    c.cgroup = undefined;
+    Object.assign(c.status, { state: 'exited', exitCode, reason: oomKilled ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error', finishedAt: nowNanos() });
     this.emit(c.status.id, c.status.sandboxId, 'stopped');
   }
 
   private execContext(id: string): ExecContext {
     const c = this.get(id);
     if (c.status.state !== 'running') throw new Error(`container ${id} is not running (it is ${c.status.state})`);
-    return { env: this.environment(c), cwd: c.config.workingDir || '/', groups: c.execGroups };
+    return { env: this.environment(c), cwd: c.config.workingDir || '/', groups: c.execGroups, procsFiles: c.cgroup?.procsFiles };
+  }
+
+  /** What this runtime enforces, as a node condition (upstream has none: its runtimes always use cgroups). */
+  conditions(): RuntimeCondition[] {
+    const cgroups = this.options.cgroups;
+    if (cgroups && !('unavailable' in cgroups)) {
+      return [{ type: 'ResourceLimitsNotEnforced', status: 'False', reason: 'Cgroups', message: `memory and cpu limits are enforced with cgroup ${cgroups.version}` }];
+    }
+    const why = cgroups && 'unavailable' in cgroups ? cgroups.unavailable : 'cgroups are not used';
+    return [{ type: 'ResourceLimitsNotEnforced', status: 'True', reason: 'NoCgroups', message: `containers run as host processes without cgroups (${why}): requests and limits place pods but are not enforced` }];
+  }
+
+  /** A cgroup for a container that sets resources, when cgroups are usable. */
+  private cgroupFor(id: string, config: ContainerConfig): ContainerCgroup | undefined {
+    const cgroups = this.options.cgroups;
+    const r = config.resources;
+    if (!cgroups || 'unavailable' in cgroups || !r || (!r.memoryLimitInBytes && !r.cpuQuota && !r.cpuShares)) return undefined;
+    try {
+      return cgroups.create(id, {
+        memoryLimitBytes: r.memoryLimitInBytes || undefined,
+        cpuLimitMillis: r.cpuQuota > 0 ? Math.ceil((r.cpuQuota * 1000) / (r.cpuPeriod || 100_000)) : undefined,
+        cpuRequestMillis: r.cpuShares ? Math.ceil((r.cpuShares * 1000) / 1024) : undefined,
+      });
+    } catch (err) {
+      throw new Error(`failed to create the container's cgroup: ${(err as Error).message}`);
+    }
   }
 
   /** Exactly the container's variables, plus what a container always has (PATH, HOSTNAME) unless it sets them. */

@@ -5,12 +5,11 @@
  * container's environment and working directory. Output and input are the terminal's;
  * the client's resizes reach it as window-size changes.
  */
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import type { ExecSession } from '../types.js';
 import type { ExecContext } from './exec.js';
-import { signalGroup } from './process-group.js';
+import { enterCgroup } from './cgroups.js';
+import { execFailure, lookPath, signalGroup } from './process-group.js';
 
 type NodePty = typeof import('node-pty');
 let loaded: Promise<NodePty> | undefined;
@@ -22,31 +21,13 @@ function nodePty(): Promise<NodePty> {
   });
 }
 
-/** As a Go runtime words a command it cannot find (what `kubectl exec` users see from containerd). */
-function resolveCommand(command: string, env: Record<string, string>): string {
-  const executable = (path: string) => {
-    try {
-      accessSync(path, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (command.includes('/')) {
-    if (!executable(command)) throw new Error(`failed to exec in container: exec: "${command}": stat ${command}: no such file or directory`);
-    return command;
-  }
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (dir && executable(join(dir, command))) return join(dir, command);
-  }
-  throw new Error(`failed to exec in container: exec: "${command}": executable file not found in $PATH`);
-}
-
 export async function execOnTerminal(cmd: string[], ctx: ExecContext, options: { stdin: boolean }): Promise<ExecSession> {
   if (!cmd.length) throw new Error('failed to exec in container: no command given');
   const pty = await nodePty();
-  const file = resolveCommand(cmd[0]!, ctx.env);
-  const term = pty.spawn(file, cmd.slice(1), { name: 'xterm', cols: 80, rows: 24, cwd: ctx.cwd, env: ctx.env, encoding: null });
+  const missing = lookPath(cmd[0]!, ctx.env);
+  if (missing) throw new Error(`failed to exec in container: ${execFailure(cmd[0]!, missing)}`);
+  const argv = enterCgroup(ctx.procsFiles ?? [], cmd);
+  const term = pty.spawn(argv[0]!, argv.slice(1), { name: 'xterm', cols: 80, rows: 24, cwd: ctx.cwd, env: ctx.env, encoding: null });
   const pgid = term.pid;
   ctx.groups.add(pgid);
   const stdout = new PassThrough();
