@@ -1,7 +1,7 @@
 /**
  * The agent's pod logic against a real in-process API server, on the `simulated` runtime
  * and a fake clock: registration, start, restart back-off steps, restartPolicy, init
- * ordering, activeDeadlineSeconds, graceful deletion. (Real processes: test/e2e/agent.test.ts.)
+ * ordering, activeDeadlineSeconds, adoption after a restart, graceful deletion. (Real processes: test/e2e/agent.test.ts.)
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -119,6 +119,28 @@ describe('node agent (simulated runtime, fake clock)', () => {
     assert.equal(failed.status?.reason, 'DeadlineExceeded');
     assert.equal(failed.status?.message, 'Pod was active on the node longer than the specified deadline');
     assert.equal((await running('bounded')).length, 0);
+  });
+
+  it('a restarted agent adopts what the runtime runs (no restarts) and ends pods deleted meanwhile', async () => {
+    await create('kept', {});
+    await create('dropped', {});
+    await waitFor(pods, (_p, all) => ['kept', 'dropped'].every((n) => all.some((p) => p.metadata.name === n && p.status?.phase === 'Running')), 'kept and dropped Running');
+    const keptId = (await running('kept'))[0]!.id;
+    const droppedId = (await running('dropped'))[0]!.id;
+    await agent.stop();
+    const stopped = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the container of the pod deleted meanwhile was never stopped')), 10_000);
+      const off = runtime.onEvent((e) => { if (e.containerId === droppedId && e.type === 'stopped') { off(); clearTimeout(timer); resolve(); } });
+    });
+    await env.client.resource(resources.pods).delete('dropped', 'default', { gracePeriodSeconds: 0 });
+    agent = await startAgent({ client: env.client, nodeName: 'n1', runtime, dataDir, clock });
+    await stopped;
+    assert.deepEqual((await running('kept')).map((c) => c.id), [keptId], 'the same instance runs on');
+    const kept = await waitFor(pods, (p) => p.metadata.name === 'kept' && p.status?.phase === 'Running', 'kept still Running');
+    assert.equal(kept.status?.containerStatuses?.[0]?.restartCount, 0);
+    assert.equal(kept.status?.containerStatuses?.[0]?.containerID, `simulated://${keptId}`);
+    await env.client.resource(resources.pods).delete('kept', 'default', { gracePeriodSeconds: 0 });
+    await waitFor(pods, (_p, all) => !all.some((p) => p.metadata.name === 'kept'), 'kept deleted');
   });
 
   it('a deleted pod has its containers stopped, then is removed for good', async () => {

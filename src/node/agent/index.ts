@@ -132,9 +132,13 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
   });
   const rotation = startLogRotation({ runtime: runtime, clock, onError });
   const stats = new StatsCollector({ runtime: runtime, clock, nodeName: o.nodeName, onError });
+  // What the runtime still runs from before (a restarted agent) is this agent's again.
+  const adopted = await sync.adopt();
   informer.start();
   services.start();
   await Promise.all([informer.waitForSync(), services.waitForSync()]);
+  // Pods deleted while no agent ran have no event coming: their sync ends them.
+  for (const key of adopted) queue.add(key);
 
   return {
     nodeName: o.nodeName,

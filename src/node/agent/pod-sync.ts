@@ -75,6 +75,28 @@ export class PodSync {
     this.hooks = { runtime: ctx.runtime, events: ctx.events, clock: ctx.clock, podIP: ctx.hostIP };
   }
 
+  /**
+   * Takes over what the runtime already runs, as a restarted kubelet does: each ready
+   * sandbox is its pod's again (by the namespace, name and uid it was made for), so
+   * running containers keep running and their restart counts stand. A pod with several
+   * keeps its newest; the others are torn down. Returns the keys adopted: each must be
+   * synced once the pods are known, which also ends those deleted meanwhile.
+   */
+  async adopt(): Promise<string[]> {
+    const sandboxes = (await this.ctx.runtime.listPodSandboxes()).filter((s) => s.state === 'ready').sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+    for (const s of sandboxes) {
+      const key = `${s.config.namespace}/${s.config.name}`;
+      if (this.tracked.has(key)) {
+        await this.ctx.runtime.stopPodSandbox(s.id);
+        await this.ctx.runtime.removePodSandbox(s.id);
+        continue;
+      }
+      this.tracked.set(key, { uid: s.config.uid, sandboxId: s.id, waiting: new Map(), failedAt: new Map() });
+      this.keyBySandbox.set(s.id, key);
+    }
+    return [...this.tracked.keys()];
+  }
+
   /** The pod key a sandbox belongs to, for runtime events. */
   keyOfSandbox(sandboxId: string): string | undefined {
     return this.keyBySandbox.get(sandboxId);
