@@ -27,6 +27,8 @@ Flags:
   --kubelet-port PORT   Port of the kubelet API (default 10250; 0: any free port)
   --data-dir PATH       Where the node keeps pod logs and state
                         (default ~/.skiff/agents/<node-name>)
+  --keep-pods           Pods keep running when this agent stops; the next start adopts
+                        them (the process runtime runs as 'skiff runtime' beside it)
   --log-level LEVEL     debug, info (default), warn, error
 `;
 
@@ -38,6 +40,7 @@ export interface AgentFlags {
   kubeletPort: number;
   dataDir: string;
   logLevel: string;
+  keepPods: boolean;
 }
 
 export function parseAgentFlags(argv: string[]): AgentFlags {
@@ -54,6 +57,7 @@ export function parseAgentFlags(argv: string[]): AgentFlags {
         'kubelet-port': { type: 'string' },
         'data-dir': { type: 'string', short: 'd' },
         'log-level': { type: 'string' },
+        'keep-pods': { type: 'boolean' },
       },
     }));
   } catch (err) {
@@ -79,7 +83,7 @@ export function parseAgentFlags(argv: string[]): AgentFlags {
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new UsageError(`invalid --log-level "${logLevel}": use debug, info, warn or error`);
   const nodeName = parseNodeName(values['node-name']);
   return {
-    server: values.server, token, nodeName, nodeIp, kubeletPort, logLevel,
+    server: values.server, token, nodeName, nodeIp, kubeletPort, logLevel, keepPods: values['keep-pods'] === true,
     dataDir: resolve(values['data-dir'] ?? join(homedir(), '.skiff', 'agents', nodeName)),
   };
 }
@@ -99,7 +103,7 @@ export async function runAgent(argv: string[]): Promise<number | undefined> {
   const node = await runNode({
     client, nodeName: flags.nodeName, dataDir: flags.dataDir, address: flags.nodeIp, kubeletPort: flags.kubeletPort,
     tls: { cert: credentials.servingCert, key: credentials.servingKey, ca: credentials.caCert },
-    logger,
+    logger, keepPods: flags.keepPods,
   });
   stopOnSignals(logger, async () => {
     await node.stop();

@@ -27,7 +27,7 @@ export interface ClusterOptions {
   /** `--node-monitor-grace-period` (default 40 s). */
   nodeMonitorGracePeriodMs?: number;
   /** Run a node agent (Skiff's kubelet) in this process with the `process` runtime; absent with `--disable-agent`. */
-  agent?: { nodeName: string };
+  agent?: { nodeName: string; keepPods?: boolean };
   /** `--default-not-ready-toleration-seconds` / `--default-unreachable-toleration-seconds` (300 s each). */
   defaultTolerationSeconds?: { notReadySeconds?: number; unreachableSeconds?: number };
 }
@@ -129,7 +129,7 @@ async function startApiClients(api: ApiServer, options: ClusterOptions, logger: 
     });
     logger.info({ nodes: simulatedNodes }, `${simulatedNodes} simulated node(s) registered`);
   }
-  const agent = options.agent ? await startLocalAgent(client, options.dataDir, options.agent.nodeName, credentials, logger) : undefined;
+  const agent = options.agent ? await startLocalAgent(client, options.dataDir, options.agent, credentials, logger) : undefined;
   return {
     async stop() {
       await agent?.stop();
@@ -145,14 +145,14 @@ async function startApiClients(api: ApiServer, options: ClusterOptions, logger: 
  * The server's own node: an agent on the `process` runtime, labelled as the control plane
  * (as k3s labels its server nodes).
  */
-async function startLocalAgent(client: Client, dataDir: string, nodeName: string, credentials: ClusterCredentials, logger: Logger): Promise<{ stop(): Promise<void> }> {
+async function startLocalAgent(client: Client, dataDir: string, { nodeName, keepPods }: { nodeName: string; keepPods?: boolean }, credentials: ClusterCredentials, logger: Logger): Promise<{ stop(): Promise<void> }> {
   const { runNode } = await import('../node/run.js');
   const serving = credentials.issueServingCertificate({ commonName: nodeName, dnsNames: [nodeName, 'localhost'], ips: [LOCAL_NODE_IP] });
   return runNode({
     client, nodeName, dataDir: join(dataDir, 'agent'), address: LOCAL_NODE_IP, kubeletPort: 0,
     tls: { ...serving, ca: credentials.caCert },
     labels: { 'node-role.kubernetes.io/control-plane': 'true' },
-    logger,
+    logger, keepPods,
   });
 }
 

@@ -5,6 +5,7 @@
 import { AGENT_USAGE, runAgent } from './agent.js';
 import { CONTROLLER_MANAGER_USAGE, runControllerManager } from './controller-manager.js';
 import { runServer, SERVER_USAGE } from './server.js';
+import { RUNTIME_USAGE, runRuntime } from './runtime.js';
 import { runSim, SIM_USAGE } from './sim.js';
 import { LOGS_USAGE, runLogs } from './logs.js';
 
@@ -13,6 +14,7 @@ const USAGE = `Usage: skiff <command> [flags]
 Commands:
   server    Run a cluster: API server over SQLite (default) or etcd
   agent     Join a cluster as a node that runs pods (--server URL --token TOKEN)
+  runtime   Serve the process runtime on a unix socket (what --keep-pods starts)
   sim       Register simulated nodes with a cluster and keep them alive
   controller-manager
             Run the controllers alone against a cluster (leader-elected)
@@ -34,6 +36,9 @@ export async function main(argv: string[]): Promise<number | undefined> {
       case 'agent':
         if (rest.includes('--help') || rest.includes('-h')) { process.stdout.write(AGENT_USAGE); return 0; }
         return await runAgent(rest);
+      case 'runtime':
+        if (rest.includes('--help') || rest.includes('-h')) { process.stdout.write(RUNTIME_USAGE); return 0; }
+        return await runRuntime(rest);
       case 'sim':
         if (rest.includes('--help') || rest.includes('-h')) { process.stdout.write(SIM_USAGE); return 0; }
         return await runSim(rest);

@@ -33,6 +33,8 @@ Flags:
   --disable-agent              Run no local node agent: a control plane whose only nodes are
                                simulated or join later (k3s's flag)
   --node-name NAME             Name of the local node (default: this host's name)
+  --keep-pods                  The local node's pods keep running when the server stops; the
+                               next start adopts them ('skiff runtime' runs beside it)
   --log-level LEVEL            debug, info (default), warn, error
 `;
 
@@ -48,6 +50,7 @@ export interface ServerFlags {
   controllers: string[];
   disableAgent: boolean;
   nodeName: string;
+  keepPods: boolean;
   nodeMonitorGracePeriodMs: number;
   defaultTolerationSeconds: { notReadySeconds: number; unreachableSeconds: number };
 }
@@ -71,6 +74,7 @@ export function parseServerFlags(argv: string[]): ServerFlags {
         controllers: { type: 'string' },
         'disable-agent': { type: 'boolean' },
         'node-name': { type: 'string' },
+        'keep-pods': { type: 'boolean' },
         'node-monitor-grace-period': { type: 'string' },
         'default-not-ready-toleration-seconds': { type: 'string' },
         'default-unreachable-toleration-seconds': { type: 'string' },
@@ -105,6 +109,7 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     controllers,
     disableAgent: values['disable-agent'] === true,
     nodeName: parseNodeName(values['node-name']),
+    keepPods: values['keep-pods'] === true,
     nodeMonitorGracePeriodMs: parseDurationFlag('node-monitor-grace-period', values['node-monitor-grace-period'] ?? '40s'),
     defaultTolerationSeconds: {
       notReadySeconds: parseSecondsFlag('default-not-ready-toleration-seconds', values['default-not-ready-toleration-seconds'] ?? '300'),
@@ -140,7 +145,7 @@ export async function runServer(argv: string[]): Promise<number | undefined> {
   const flags = parseServerFlags(argv);
   checkDataDir(flags.dataDir);
   const logger = pino({ level: flags.logLevel, base: { component: 'skiff' } });
-  const cluster = await startCluster({ ...flags, logger, agent: flags.disableAgent ? undefined : { nodeName: flags.nodeName } });
+  const cluster = await startCluster({ ...flags, logger, agent: flags.disableAgent ? undefined : { nodeName: flags.nodeName, keepPods: flags.keepPods } });
   // bin/skiff.cjs saves its V8 code cache after this: the run has compiled what start-up needs.
   process.emit('skiff:started' as never);
   stopOnSignals(logger, () => cluster.stop());

@@ -53,8 +53,11 @@ export class RuntimesByHandler implements Runtime {
     for (const [cid, c] of this.byContainer) if (c.sandboxId === id) this.byContainer.delete(cid);
   }
 
+  /** Also learns whose sandboxes these are: a runtime outliving the agent has some made before it. */
   async listPodSandboxes(): Promise<PodSandboxStatus[]> {
-    return (await Promise.all(this.runtimes.map((r) => r.listPodSandboxes()))).flat();
+    const lists = await Promise.all(this.runtimes.map(async (r) => (await r.listPodSandboxes()).map((s) => ({ s, r }))));
+    for (const { s, r } of lists.flat()) this.bySandbox.set(s.id, r);
+    return lists.flat().map(({ s }) => s);
   }
 
   async createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {
@@ -77,9 +80,12 @@ export class RuntimesByHandler implements Runtime {
     this.byContainer.delete(id);
   }
 
+  /** Also learns whose containers these are (see listPodSandboxes). */
   async listContainers(filter: { sandboxId?: string } = {}): Promise<ContainerStatus[]> {
-    if (filter.sandboxId) return this.sandbox(filter.sandboxId).listContainers(filter);
-    return (await Promise.all(this.runtimes.map((r) => r.listContainers()))).flat();
+    const runtimes = filter.sandboxId ? [this.sandbox(filter.sandboxId)] : this.runtimes;
+    const lists = await Promise.all(runtimes.map(async (r) => (await r.listContainers(filter)).map((c) => ({ c, r }))));
+    for (const { c, r } of lists.flat()) if (!this.byContainer.has(c.id)) this.byContainer.set(c.id, { runtime: r, sandboxId: c.sandboxId });
+    return lists.flat().map(({ c }) => c);
   }
 
   async containerStatus(id: string): Promise<ContainerStatus> {
