@@ -2,6 +2,7 @@
  * Streaming through the API server to the node agent, with the oldest and newest kubectl:
  * `exec` and `cp` over SPDY/3.1 (kubectl 1.27, and 1.33 with WebSocket switched off),
  * `exec -it` from a real terminal (kubectl itself on a pseudo-terminal) with resizes,
+ * `run -it --rm` with a TTY container,
  * `attach` to a container's own stdin and stdout, and `port-forward` to an HTTP server a
  * pod runs — SPDY for 1.27, SPDY tunnelled in WebSocket for 1.33 — including a port
  * nothing listens on.
@@ -115,6 +116,34 @@ describe('exec, attach and port-forward through the API server', () => {
       } finally {
         term.kill();
       }
+    });
+
+    it(`run -it: a TTY container, attached from a real terminal, removed after (kubectl ${version})`, async () => {
+      const name = `tty-${version.replace('.', '-')}`;
+      const home = mkdtempSync(join(scratch, 'home-'));
+      const term = pty.spawn(kubectlBinary(version), ['run', '-it', '--rm', name, '--image=busybox', '--restart=Never', '--command', '--', 'sh'], {
+        cols: 100, rows: 30, cwd: scratch, env: { ...process.env, KUBECONFIG: env.cluster.kubeconfig, HOME: home, TERM: 'xterm' } as Record<string, string>,
+      });
+      let seen = '';
+      const changed: Array<() => void> = [];
+      term.onData((d) => { seen += d; changed.splice(0).forEach((f) => f()); });
+      const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
+      const expect = (pattern: RegExp) => new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; the terminal shows:\n${seen}`)), 60_000);
+        const check = () => (pattern.test(seen) ? (clearTimeout(timer), resolve()) : changed.push(check));
+        check();
+      });
+      try {
+        await expect(/If you don't see a command prompt, try pressing enter/);
+        term.write('echo tty-$((20+22)); stty size\r');
+        await expect(/tty-42\r?\n/);
+        await expect(/30 100/);
+        term.write('exit\r');
+        assert.equal(await exited, 0, seen);
+      } finally {
+        term.kill();
+      }
+      await kubectl(['wait', '--for=delete', `pod/${name}`, '--timeout=60s']);
     });
 
     it(`attach joins the container's own stdin and stdout (kubectl ${version})`, async () => {

@@ -1,14 +1,15 @@
 /**
  * `kubectl attach` on the process runtime: the container's own output from now on (what
  * it already wrote is in its log), and its stdin pipe when the container keeps one
- * (`stdin: true`). Leaving detaches without touching the container; with `stdinOnce`
+ * (`stdin: true`); a TTY container's terminal follows the client's size. Leaving detaches without touching the container; with `stdinOnce`
  * the container's stdin closes when the first attached client's input ends, as CRI says.
  */
 import { PassThrough, Writable } from 'node:stream';
 import type { ContainerConfig, ExecSession } from '../types.js';
 import type { ContainerProcess } from './container-process.js';
+import type { TerminalProcess } from './terminal-process.js';
 
-export function attachSession(proc: ContainerProcess, config: ContainerConfig, options: { stdin: boolean; tty: boolean }): ExecSession {
+export function attachSession(proc: ContainerProcess | TerminalProcess, config: ContainerConfig, options: { stdin: boolean; tty: boolean }): ExecSession {
   const stdout = new PassThrough();
   const stderr = options.tty ? undefined : new PassThrough();
   let settle!: (code: number) => void;
@@ -32,5 +33,6 @@ export function attachSession(proc: ContainerProcess, config: ContainerConfig, o
       callback();
     },
   }) : undefined;
-  return { stdin, stdout, stderr, exit, kill: () => end(0) };
+  const resize = 'resize' in proc ? (width: number, height: number) => proc.resize(width, height) : undefined;
+  return { stdin, stdout, stderr, exit, kill: () => end(0), resize };
 }

@@ -15,6 +15,8 @@ const DRAIN_LIMIT_MS = 2_000;
 
 export interface ProcessSpec {
   argv: string[];
+  /** The container's own program, when `argv` starts with a wrapper (entering its cgroup). */
+  program?: string;
   env: Record<string, string>;
   cwd: string;
   /** Keep a stdin pipe open (a container with `stdin: true` blocks reading it, as with no one attached). */

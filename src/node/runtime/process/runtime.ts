@@ -22,6 +22,7 @@ import type { Duplex } from 'node:stream';
 import { attachSession } from './attach.js';
 import { enterCgroup, type Cgroups, type ContainerCgroup } from './cgroups.js';
 import { ContainerProcess } from './container-process.js';
+import { TerminalProcess } from './terminal-process.js';
 import { execSession, execSync, type ExecContext } from './exec.js';
 import { processGroupsUsage } from './proc-stats.js';
 import { execFailure, lookPath, signalGroup } from './process-group.js';
@@ -41,7 +42,7 @@ export interface ProcessRuntimeOptions {
 interface Container {
   status: ContainerStatus;
   config: ContainerConfig;
-  process?: ContainerProcess;
+  process?: ContainerProcess | TerminalProcess;
   /** Resolves once its exit is recorded in the status. */
   done?: Promise<void>;
   starting?: boolean;
@@ -128,7 +129,7 @@ export class ProcessRuntime implements Runtime {
     const sandbox = this.sandboxes.get(c.status.sandboxId);
     if (sandbox?.state !== 'ready') throw new Error(`pod sandbox ${c.status.sandboxId} is not ready: container ${id} cannot start`);
     c.starting = true;
-    let proc: ContainerProcess;
+    let proc: ContainerProcess | TerminalProcess;
     try {
       // An image's entrypoint is not known: without a command, args[0] is the program.
       const command = c.config.command.length ? [...c.config.command, ...c.config.args] : c.config.args;
@@ -137,8 +138,9 @@ export class ProcessRuntime implements Runtime {
       const missing = c.cgroup && lookPath(command[0] ?? '', this.environment(c));
       if (missing) throw new Error(execFailure(command[0] ?? '', missing));
       const argv = c.cgroup ? enterCgroup(c.cgroup.procsFiles, command) : command;
-      proc = await ContainerProcess.start({
-        argv, env: this.environment(c), cwd: c.config.workingDir || '/', stdin: c.config.stdin, logPath: c.status.logPath,
+      // A TTY container runs on a terminal of its own (kubectl run -it).
+      proc = await (c.config.tty ? TerminalProcess : ContainerProcess).start({
+        argv, program: command[0], env: this.environment(c), cwd: c.config.workingDir || '/', stdin: c.config.stdin, logPath: c.status.logPath,
         onLogError: (err) => this.options.onError?.(new Error(`container ${c.status.name} (${id}): writing its log ${c.status.logPath} failed: ${err.message}`)),
       });
     } catch (err) {

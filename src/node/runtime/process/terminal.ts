@@ -14,7 +14,7 @@ import { execFailure, lookPath, signalGroup } from './process-group.js';
 type NodePty = typeof import('node-pty');
 let loaded: Promise<NodePty> | undefined;
 
-function nodePty(): Promise<NodePty> {
+export function nodePty(): Promise<NodePty> {
   loaded ??= import('node-pty').then((m) => ((m as { default?: NodePty }).default ?? m) as NodePty);
   return loaded.catch((err: Error) => {
     throw new Error(`a TTY needs the optional node-pty module, which is not usable on this machine (${err.message}); run without -t`);
