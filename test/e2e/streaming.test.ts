@@ -10,28 +10,16 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as pty from 'node-pty';
-import { kubectlBinary, useTestCluster } from '../support/cluster.js';
+import { useTestCluster } from '../support/cluster.js';
+import { freePort } from '../support/ports.js';
+import { kubectlOnTerminal } from '../support/terminal.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'skiff-streaming-e2e-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 const OLDEST = '1.27';
-
-/** A free loopback port (closed again before use; the race is harmless on a test machine). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function pod(name: string, command: string[], extra = ''): string {
   return `
@@ -91,28 +79,16 @@ describe('exec, attach and port-forward through the API server', () => {
   for (const version of [OLDEST, 'latest']) {
     it(`exec -it: a terminal in the pod that follows the client's size (kubectl ${version})`, async () => {
       await kubectl(['wait', '--for=condition=Ready', 'pod/shell', '--timeout=60s']);
-      const home = mkdtempSync(join(scratch, 'home-'));
-      const term = pty.spawn(kubectlBinary(version), ['exec', '-it', 'shell', '--', 'sh'], {
-        cols: 100, rows: 30, cwd: scratch, env: { ...process.env, KUBECONFIG: env.cluster.kubeconfig, HOME: home, TERM: 'xterm' } as Record<string, string>,
-      });
-      let seen = '';
-      const changed: Array<() => void> = [];
-      term.onData((d) => { seen += d; changed.splice(0).forEach((f) => f()); });
-      const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
-      const expect = (pattern: RegExp) => new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; the terminal shows:\n${seen}`)), 20_000);
-        const check = () => (pattern.test(seen) ? (clearTimeout(timer), resolve()) : changed.push(check));
-        check();
-      });
+      const term = kubectlOnTerminal(version, ['exec', '-it', 'shell', '--', 'sh'], { kubeconfig: env.cluster.kubeconfig, home: mkdtempSync(join(scratch, 'home-')), cwd: scratch });
       try {
         term.write('tty; stty size\r');
-        await expect(/\/dev\/pts\/\d+\r?\n(.*\n)?30 100/);
+        await term.expect(/\/dev\/pts\/\d+\r?\n(.*\n)?30 100/);
         term.resize(120, 40);
         await new Promise((r) => setTimeout(r, 300));
         term.write('stty size\r');
-        await expect(/40 120/);
+        await term.expect(/40 120/);
         term.write('exit 4\r');
-        assert.equal(await exited, 4, seen);
+        assert.equal(await term.exited, 4, term.screen());
       } finally {
         term.kill();
       }
@@ -120,26 +96,14 @@ describe('exec, attach and port-forward through the API server', () => {
 
     it(`run -it: a TTY container, attached from a real terminal, removed after (kubectl ${version})`, async () => {
       const name = `tty-${version.replace('.', '-')}`;
-      const home = mkdtempSync(join(scratch, 'home-'));
-      const term = pty.spawn(kubectlBinary(version), ['run', '-it', '--rm', name, '--image=busybox', '--restart=Never', '--command', '--', 'sh'], {
-        cols: 100, rows: 30, cwd: scratch, env: { ...process.env, KUBECONFIG: env.cluster.kubeconfig, HOME: home, TERM: 'xterm' } as Record<string, string>,
-      });
-      let seen = '';
-      const changed: Array<() => void> = [];
-      term.onData((d) => { seen += d; changed.splice(0).forEach((f) => f()); });
-      const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
-      const expect = (pattern: RegExp) => new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; the terminal shows:\n${seen}`)), 60_000);
-        const check = () => (pattern.test(seen) ? (clearTimeout(timer), resolve()) : changed.push(check));
-        check();
-      });
+      const term = kubectlOnTerminal(version, ['run', '-it', '--rm', name, '--image=busybox', '--restart=Never', '--command', '--', 'sh'], { kubeconfig: env.cluster.kubeconfig, home: mkdtempSync(join(scratch, 'home-')), cwd: scratch });
       try {
-        await expect(/If you don't see a command prompt, try pressing enter/);
+        await term.expect(/If you don't see a command prompt, try pressing enter/);
         term.write('echo tty-$((20+22)); stty size\r');
-        await expect(/tty-42\r?\n/);
-        await expect(/30 100/);
+        await term.expect(/tty-42\r?\n/);
+        await term.expect(/30 100/);
         term.write('exit\r');
-        assert.equal(await exited, 0, seen);
+        assert.equal(await term.exited, 0, term.screen());
       } finally {
         term.kill();
       }

@@ -22,12 +22,12 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { etcdAvailable, startEtcd, type EtcdProcess } from '../../src/store/etcd/testing.js';
 import { adminCredentials, httpClient, waitFor, type Credentials, type HttpClient } from './support.js';
+import { freePort } from '../support/ports.js';
 
 const CLI = fileURLToPath(new URL('./skiff-cli.ts', import.meta.url));
 const NS = 'crash';
@@ -35,16 +35,6 @@ const WRITERS = 8;
 const OBJECTS_PER_WRITER = 6;
 const WRITE_PHASE_MS = 2_000;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface ServerProcess {
   child: ChildProcess;
