@@ -12,7 +12,7 @@ import type { PatchType } from '../registry/checks.js';
 import { defaultFieldManager, type FieldValidation, type WriteContext } from '../registry/service.js';
 import { parseFieldSelector, parseFieldSelectorForName } from '../selectors/fields.js';
 import { parseLabelSelector } from '../selectors/labels.js';
-import { validateListOptions } from '../selectors/list-options.js';
+import { queryBool, validateListOptions } from '../selectors/list-options.js';
 import type { ApiContext, RequestScope } from '../context.js';
 import { send, sendList, sendObject, serveList } from './respond.js';
 import { serveWatch } from './watch.js';
@@ -62,11 +62,6 @@ function intParam(q: URLSearchParams, name: string): number | undefined {
   if (v === null || v === '') return undefined;
   if (!/^-?\d{1,15}$/.test(v)) throw new BadRequest(`${name}: Invalid value: "${v}": must be an integer`);
   return Number(v);
-}
-
-function boolParam(q: URLSearchParams, name: string): boolean {
-  const v = q.get(name);
-  return v === 'true' || v === '1';
 }
 
 /** The subresources served generically for every kind that declares them. */
@@ -153,8 +148,8 @@ export async function handleResourceRequest(api: ApiContext, scope: RequestScope
         fieldSelector: parseFieldSelectorForName(q.get('fieldSelector') ?? undefined, rt, info.name),
         resourceVersion: q.get('resourceVersion') ?? undefined,
         timeoutSeconds: intParam(q, 'timeoutSeconds'),
-        allowBookmarks: boolParam(q, 'allowWatchBookmarks'),
-        sendInitialEvents: boolParam(q, 'sendInitialEvents'),
+        allowBookmarks: queryBool(q, 'allowWatchBookmarks'),
+        sendInitialEvents: queryBool(q, 'sendInitialEvents'),
       });
     }
     case 'create': {
@@ -176,7 +171,7 @@ export async function handleResourceRequest(api: ApiContext, scope: RequestScope
       if (type === 'strategic' && rt.custom) throw new StatusError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
       const ctx = writeContext(api, scope);
       if (type !== 'apply') ctx.fieldManager ??= defaultFieldManager(scope.req.headers['user-agent']);
-      const force = boolParam(q, 'force');
+      const force = queryBool(q, 'force');
       if (force && type !== 'apply') throw new StatusError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch', { kind: 'PatchOptions', group: 'meta.k8s.io', causes: [{ reason: 'FieldValueForbidden', message: 'Forbidden: may not be specified for non-apply patch', field: 'force' }] });
       const raw = await readBody(scope.req);
       if (raw.length === 0) throw new BadRequest('the request body is empty');

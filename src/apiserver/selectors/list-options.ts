@@ -14,13 +14,20 @@ function checkInteger(q: URLSearchParams, name: string): void {
   if (!INTEGER.test(v)) throw new BadRequest(`${name}: Invalid value: ${JSON.stringify(v)}: strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`);
 }
 
+const TRUE = ['1', 't', 'T', 'TRUE', 'true', 'True'];
+const FALSE = ['0', 'f', 'F', 'FALSE', 'false', 'False'];
+
 function checkBoolean(q: URLSearchParams, name: string): void {
+  queryBool(q, name);
+}
+
+/** A boolean query parameter as upstream's parameter codec reads it: strconv.ParseBool's spellings, absent or empty false. */
+export function queryBool(q: URLSearchParams, name: string): boolean {
   const v = q.get(name);
-  if (v === null || v === '') return;
-  // strconv.ParseBool's spellings.
-  if (!['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False'].includes(v)) {
-    throw new BadRequest(`${name}: Invalid value: ${JSON.stringify(v)}: strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
-  }
+  if (v === null || v === '') return false;
+  if (TRUE.includes(v)) return true;
+  if (FALSE.includes(v)) return false;
+  throw new BadRequest(`${name}: Invalid value: ${JSON.stringify(v)}: strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
 }
 
 /**

@@ -4,7 +4,7 @@ import { StatusError } from '../../api/errors.js';
 import type { KObject } from '../../api/types.js';
 import { parseLabelSelector } from './labels.js';
 import { parseFieldSelector, parseFieldSelectorForName } from './fields.js';
-import { validateListOptions } from './list-options.js';
+import { queryBool, validateListOptions } from './list-options.js';
 import { requestInfo } from '../request-info.js';
 
 const rt = { plural: 'pods', group: '', version: 'v1', selectableFields: { 'spec.nodeName': (o: KObject) => (o.spec as { nodeName?: string } | undefined)?.nodeName } };
@@ -58,6 +58,16 @@ describe('field selectors, as fields.ParseSelector', () => {
     assert.equal(s.matches(pod('q', 'n1')), false);
     assert.equal(s.exactName, 'p');
     assert.equal(code(() => parseFieldSelectorForName('metadata.name=q', rt, 'p')), 400);
+  });
+});
+
+describe('boolean query parameters', () => {
+  it("read strconv.ParseBool's spellings; anything else is a 400", () => {
+    const b = (query: string) => queryBool(new URLSearchParams(query), 'force');
+    for (const t of ['1', 't', 'T', 'TRUE', 'true', 'True']) assert.equal(b(`force=${t}`), true, t);
+    for (const f of ['0', 'f', 'F', 'FALSE', 'false', 'False', '']) assert.equal(b(`force=${f}`), false, f);
+    assert.equal(b(''), false);
+    assert.equal(code(() => b('force=yes')), 400);
   });
 });
 
