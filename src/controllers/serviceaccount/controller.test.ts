@@ -5,6 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { KObject } from '../../api/types.js';
 import type { Client, ResourceClient } from '../../client/client.js';
 import { Informer } from '../../client/informer.js';
 import { startInProcessCluster, type InProcessCluster } from '../../testing/in-process.js';
@@ -33,19 +34,30 @@ describe('serviceaccount controller', () => {
     await within('stopping the in-process cluster', env.stop());
   });
 
-  /** Resolves once the informer sees a `default` account in `namespace` (or, with `present` false, none). */
-  const defaultAccount = (namespace: string, present = true) => new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`default ServiceAccount in ${namespace} never became ${present ? 'present' : 'absent'}`)), 15_000);
-    const check = () => {
-      if (Boolean(watcher.get('default', namespace)) === present) {
-        clearTimeout(timer);
-        handle.remove();
-        resolve();
-      }
+  /**
+   * Resolves once `matches` holds for an account the informer has or delivers. A handler
+   * added to a synced informer is first called with its cache, synchronously, inside
+   * addHandler: the handle is only removed once addHandler has returned it.
+   */
+  const seen = (what: string, matches: (sa: KObject) => boolean, initially: () => boolean = () => false) => new Promise<void>((resolve, reject) => {
+    let done = false;
+    const timer = setTimeout(() => reject(new Error(what)), 15_000);
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      queueMicrotask(() => handle.remove());
+      resolve();
     };
-    const handle = watcher.addHandler({ add: check, update: check, delete: check });
-    check();
+    const handle = watcher.addHandler({ add: (sa) => { if (matches(sa)) finish(); }, update: (_old, sa) => { if (matches(sa)) finish(); }, delete: () => { if (initially()) finish(); } });
+    if (initially()) finish();
   });
+
+  /** Resolves once the informer sees a `default` account in `namespace` (or, with `present` false, none). */
+  const defaultAccount = (namespace: string, present = true) => {
+    const there = () => Boolean(watcher.get('default', namespace)) === present;
+    return seen(`default ServiceAccount in ${namespace} never became ${present ? 'present' : 'absent'}`, () => there(), there);
+  };
 
   it('gives every namespace its default ServiceAccount, and puts it back when deleted', async () => {
     await Promise.all(['default', 'kube-system', 'kube-public', 'kube-node-lease'].map((ns) => defaultAccount(ns)));
@@ -54,10 +66,8 @@ describe('serviceaccount controller', () => {
     await defaultAccount('team-a');
     const first = watcher.get('default', 'team-a')!;
     await accounts.delete('default', 'team-a');
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the deleted default ServiceAccount in team-a was not put back')), 15_000);
-      const h = watcher.addHandler({ add: (sa) => { if (sa.metadata?.namespace === 'team-a' && sa.metadata.uid !== first.metadata?.uid) { clearTimeout(timer); h.remove(); resolve(); } } });
-    });
+    // The controller may have put it back before this looks: the cache counts as much as new events.
+    await seen('the deleted default ServiceAccount in team-a was not put back', (sa) => sa.metadata?.namespace === 'team-a' && sa.metadata.uid !== first.metadata?.uid);
   });
 
   it('leaves a terminating namespace alone', async () => {
