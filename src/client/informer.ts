@@ -296,12 +296,16 @@ export class Informer<T extends KObject = KObject> {
     for (const h of this.handlers) this.notify(() => h.delete?.(obj));
   }
 
-  /** A throwing handler must not break the informer or the other handlers. */
+  /**
+   * A throwing handler must not break the informer or the other handlers; its error goes
+   * to onError, or is at least printed as a process warning — never silently dropped.
+   */
   private notify(fn: () => void): void {
     try {
       fn();
     } catch (err) {
-      this.options.onError?.(err);
+      if (this.options.onError) this.options.onError(err);
+      else process.emitWarning(err instanceof Error ? err : new Error(String(err)), { code: 'SKIFF_INFORMER_HANDLER' });
     }
   }
 
