@@ -127,14 +127,23 @@ async function valueFrom(from: Obj, container: Container, ctx: EnvContext, names
   return value;
 }
 
-function fieldRef(path: string, ctx: EnvContext): string {
-  const meta = ctx.pod.metadata;
+/** The pod metadata fields both env vars and downwardAPI volumes may name (undefined for others). */
+export function podMetadataField(pod: Pod, path: string): string | undefined {
+  const meta = pod.metadata;
   const subscript = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
   if (subscript) return ((subscript[1] === 'labels' ? meta.labels : meta.annotations) ?? {})[subscript[2]!] ?? '';
   switch (path) {
     case 'metadata.name': return meta.name ?? '';
     case 'metadata.namespace': return meta.namespace ?? '';
     case 'metadata.uid': return meta.uid ?? '';
+    default: return undefined;
+  }
+}
+
+function fieldRef(path: string, ctx: EnvContext): string {
+  const meta = podMetadataField(ctx.pod, path);
+  if (meta !== undefined) return meta;
+  switch (path) {
     case 'spec.nodeName': return ctx.pod.spec.nodeName ?? '';
     case 'spec.serviceAccountName': return ctx.pod.spec.serviceAccountName ?? '';
     case 'status.hostIP':
@@ -145,13 +154,15 @@ function fieldRef(path: string, ctx: EnvContext): string {
   }
 }
 
-/** Upstream ExtractContainerResourceValue: the value divided by the divisor, rounded up. */
 function resourceFieldRef(ref: Obj, container: Container, ctx: EnvContext): string {
-  const resource = String(ref.resource ?? '');
-  const [kind, name] = resource.split('.', 2) as ['limits' | 'requests', string];
+  return containerResourceValue(ref, container, ctx.allocatable);
+}
+
+/** Upstream ExtractContainerResourceValue: the value divided by the divisor, rounded up; an unset limit is the node's allocatable. */
+export function containerResourceValue(ref: Obj, container: Container, allocatable: Record<string, string>): string {
+  const [kind, name] = String(ref.resource ?? '').split('.', 2) as ['limits' | 'requests', string];
   const set = container.resources?.[kind]?.[name];
-  const fallback = kind === 'limits' ? ctx.allocatable[name] : undefined;
-  const raw = set ?? fallback ?? '0';
+  const raw = set ?? (kind === 'limits' ? allocatable[name] : undefined) ?? '0';
   const value = quantityNanos(raw) ?? 0n;
   const divisor = quantityNanos(ref.divisor ?? '1') || 1_000_000_000n;
   return String((value + divisor - 1n) / divisor);

@@ -22,6 +22,7 @@ import { ContainerConfigError, containerEnv, expand, type EnvSources } from './e
 import { killContainer, PostStartHookError, runPostStart, type HookContext } from './lifecycle.js';
 import type { Prober } from './probes.js';
 import { podStatus, type Waiting } from './status.js';
+import type { PodVolumes } from './volumes/index.js';
 
 export interface PodSyncContext {
   pods: ResourceClient<Pod>;
@@ -34,6 +35,8 @@ export interface PodSyncContext {
   envSources: EnvSources;
   events: EventRecorder;
   prober: Prober;
+  /** The pods' volumes on this node (volumes/index.ts). */
+  volumes: PodVolumes;
   clock: Clock;
   /** The runtime handler of the pod's RuntimeClass (undefined: the default); throws when the class is missing. */
   runtimeHandlerOf(pod: Pod): Promise<string | undefined>;
@@ -51,6 +54,8 @@ interface Tracked {
 }
 
 const DEFAULT_GRACE_SECONDS = 30;
+/** How soon a pod whose volumes could not all be set up is tried again (changed ConfigMaps and Secrets requeue it sooner). */
+const VOLUME_RETRY_MS = 2_000;
 
 /** Go's time.Duration formatting for whole seconds (`10s`, `1m20s`, `5m0s`), as back-off messages print it. */
 export function goDuration(ms: number): string {
@@ -68,6 +73,8 @@ export class PodSync {
   /** Runtime events name sandboxes; every container event looks its pod up here. */
   private readonly keyBySandbox = new Map<string, string>();
   private readonly backoff = new RestartBackoff();
+  /** The pod uid whose volumes were set up, by pod key. */
+  private readonly volumeOwners = new Map<string, string>();
 
   private readonly hooks: HookContext;
 
@@ -94,6 +101,8 @@ export class PodSync {
       this.tracked.set(key, { uid: s.config.uid, sandboxId: s.id, waiting: new Map(), failedAt: new Map() });
       this.keyBySandbox.set(s.id, key);
     }
+    // Volumes of pods not running any more (the agent stopped or crashed meanwhile) go; the adopted keep theirs.
+    await this.ctx.volumes.cleanupOrphans(new Set([...this.tracked.values()].map((t) => t.uid)));
     return [...this.tracked.keys()];
   }
 
@@ -105,10 +114,21 @@ export class PodSync {
   async sync(key: string, pod: Pod | undefined): Promise<ReconcileResult> {
     const known = this.tracked.get(key);
     if (known && (!pod || pod.metadata.uid !== known.uid)) await this.teardown(key, known, 0);
+    await this.forgetVolumesOf(key, pod);
     if (!pod) return undefined;
     if (pod.metadata.deletionTimestamp) return this.terminate(key, pod);
     const phase = pod.status?.phase;
     if ((phase === 'Succeeded' || phase === 'Failed') && !this.tracked.has(key)) return undefined;
+    if (phase !== 'Succeeded' && phase !== 'Failed') {
+      // As the kubelet's WaitForAttachAndMount: volumes before the sandbox; refreshed on every sync after.
+      this.volumeOwners.set(key, pod.metadata.uid ?? '');
+      const volumes = await this.ctx.volumes.setUp(pod);
+      for (const failure of volumes.failures) this.ctx.events.event(pod, 'Warning', 'FailedMount', failure);
+      if (!volumes.ready && !this.tracked.has(key)) {
+        await this.writeStatusOf(pod, [], new Map(), false, false);
+        return { requeueAfterMs: VOLUME_RETRY_MS };
+      }
+    }
     let t: Tracked;
     try {
       t = await this.ensureSandbox(key, pod);
@@ -220,8 +240,10 @@ export class PodSync {
     const { runtime, events } = this.ctx;
     const hostIP = this.ctx.hostIP;
     let envs;
+    let mounts;
     try {
       envs = await containerEnv(c, { pod, hostIP, podIP: hostIP, allocatable: this.ctx.allocatable, sources: this.ctx.envSources });
+      mounts = this.ctx.volumes.mountsFor(pod, c, envs);
     } catch (err) {
       if (!(err instanceof ContainerConfigError)) throw err;
       events.event(pod, 'Warning', 'Failed', `Error: ${err.message}`);
@@ -235,7 +257,7 @@ export class PodSync {
         name: c.name, attempt, image: c.image ?? '',
         command: (c.command ?? []).map((s) => expand(s, lookup)), args: (c.args ?? []).map((s) => expand(s, lookup)),
         workingDir: typeof c.workingDir === 'string' && c.workingDir ? c.workingDir : undefined,
-        envs, mounts: [], logPath: join(c.name, `${attempt}.log`), resources: linuxResources(c),
+        envs, mounts, logPath: join(c.name, `${attempt}.log`), resources: linuxResources(c),
         stdin: c.stdin === true, stdinOnce: c.stdinOnce === true, tty: c.tty === true,
         labels: { 'io.kubernetes.pod.uid': pod.metadata.uid ?? '', 'io.kubernetes.container.name': c.name }, annotations: {},
       });
@@ -311,6 +333,18 @@ export class PodSync {
     this.ctx.prober.forgetPod(key);
     this.tracked.delete(key);
     this.keyBySandbox.delete(t.sandboxId);
+    // Containers are gone: their volumes can go (memory-backed ones unmounted first).
+    this.volumeOwners.delete(key);
+    await this.ctx.volumes.tearDown(t.uid);
+  }
+
+  /** Volumes set up for a pod that never got a sandbox (waiting for a claim, say) and is now gone or replaced. */
+  private async forgetVolumesOf(key: string, pod: Pod | undefined): Promise<void> {
+    const uid = this.volumeOwners.get(key);
+    if (uid === undefined || this.tracked.has(key)) return;
+    if (pod && pod.metadata.uid === uid && !pod.metadata.deletionTimestamp) return;
+    this.volumeOwners.delete(key);
+    await this.ctx.volumes.tearDown(uid);
   }
 
   private async writeStatus(pod: Pod, t: Tracked, terminal: boolean): Promise<void> {

@@ -43,6 +43,14 @@ export interface Mount {
   /** Path on the host. */
   hostPath: string;
   readonly: boolean;
+  /**
+   * A path inside `hostPath` (a volumeMount's subPath, already checked relative without
+   * `..`): the runtime opens it from `hostPath` without following symlinks and mounts what
+   * it opened, so a symlink planted meanwhile cannot redirect the mount.
+   */
+  subPath?: string;
+  /** The pod volume mounted, for runtimes that cannot mount and expose volumes by name. */
+  volumeName?: string;
 }
 
 /** CRI LinuxContainerResources: what the kubelet derives from requests and limits (0: unset). */

@@ -6,9 +6,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { CriLogWriter } from '../cri-log.js';
-import { checkWorkingDir, execFailure, exitAfterDrain, signalGroup, spawned, StartError } from './process-group.js';
+import { checkWorkingDir, execFailure, exitAfterDrain, lookPath, signalGroup, spawned, StartError } from './process-group.js';
+import { childAppears, readStatus } from './namespaces.js';
 
 /** How long output may still drain after the exit (a process that left the group may hold the pipes). */
 const DRAIN_LIMIT_MS = 2_000;
@@ -23,12 +24,20 @@ export interface ProcessSpec {
   stdin: boolean;
   logPath: string;
   onLogError?(err: Error): void;
+  /**
+   * Started in its pod's namespaces (namespaces.ts): the container's own process is the
+   * wrapper's child (what SIGTERM goes to). With `script`, the set-up checks `cwd` and the
+   * program inside them and reports on fd 3; with `direct`, they are checked here.
+   */
+  namespaced?: 'script' | 'direct';
 }
 
 export class ContainerProcess {
   /** Resolves with the exit code (128 + signal when killed) once the output is in the log. */
   readonly exited: Promise<number>;
   private leaderExited = false;
+  /** The container's own process, when the group leader is a wrapper that reports its exit (nsenter). */
+  private mainPid: number | undefined;
   private readonly outputWatchers = new Set<(stream: 'stdout' | 'stderr', chunk: Buffer) => void>();
 
   private constructor(private readonly child: ChildProcess, private readonly log: CriLogWriter) {
@@ -43,14 +52,25 @@ export class ContainerProcess {
     return this.child.pid!;
   }
 
+  /** The container's own process (past a wrapper that reports its exit), for entering its namespaces. */
+  containerPid(): number {
+    return this.mainPid ?? this.pid;
+  }
+
   /** Rejects with a StartError (runc's wording) when the process cannot be started. */
   static async start(spec: ProcessSpec): Promise<ContainerProcess> {
     // The log exists even for a container that failed to start (as with containerd): `kubectl logs` finds it empty.
     const log = new CriLogWriter(spec.logPath, { onError: spec.onLogError });
     try {
-      checkWorkingDir(spec.cwd);
+      const script = spec.namespaced === 'script';
+      if (!script) checkWorkingDir(spec.cwd);
+      // Through nsenter a missing program would only be its exit 127: said first, in runc's words.
+      const program = spec.program ?? spec.argv[0]!;
+      const missing = spec.namespaced === 'direct' ? lookPath(program, spec.env) : undefined;
+      if (missing) throw new StartError(execFailure(program, missing));
       const child = spawn(spec.argv[0]!, spec.argv.slice(1), {
-        cwd: spec.cwd, env: spec.env, detached: true, stdio: [spec.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+        cwd: spec.namespaced ? '/' : spec.cwd, env: spec.env, detached: true,
+        stdio: [spec.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe', ...(script ? ['pipe' as const] : [])],
       });
       const proc = new ContainerProcess(child, log);
       const failed = await spawned(child);
@@ -62,6 +82,15 @@ export class ContainerProcess {
         });
         child[stream]!.once('end', () => log.flushPartial(stream));
       }
+      if (script) {
+        const failure = await readStatus(child.stdio[3] as Readable, program);
+        if (failure) {
+          proc.kill();
+          await proc.exited;
+          throw new StartError(failure);
+        }
+      }
+      if (spec.namespaced) proc.mainPid = await childAppears(child.pid!, () => !proc.leaderExited);
       return proc;
     } catch (err) {
       log.close();
@@ -76,13 +105,24 @@ export class ContainerProcess {
       signalGroup(this.pid, 'SIGKILL');
       return void (await this.exited);
     }
-    signalGroup(this.pid, 'SIGTERM');
+    this.terminate();
     const timer = setTimeout(() => this.kill(), timeoutSeconds * 1000);
     try {
       await this.exited;
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * SIGTERM to the container's own process when a wrapper leads its group (as runtimes
+   * signal a container's init; the wrapper must live to report the exit), else to the group.
+   */
+  private terminate(): void {
+    if (this.mainPid === undefined) return signalGroup(this.pid, 'SIGTERM');
+    try {
+      process.kill(this.mainPid, 'SIGTERM');
+    } catch { /* already gone */ }
   }
 
   /** SIGKILL to the whole group. */

@@ -9,6 +9,7 @@ import type { ExecSession, ExecSyncResult } from '../types.js';
 import { execFailure, exitAfterDrain, lookPath, signalGroup, spawned } from './process-group.js';
 import { execOnTerminal } from './terminal.js';
 import { enterCgroup } from './cgroups.js';
+import { readStatus } from './namespaces.js';
 
 /** How long a synchronous exec's output may drain after it exited (a background process it left may hold the pipes). */
 const SYNC_DRAIN_LIMIT_MS = 1_000;
@@ -22,6 +23,11 @@ export interface ExecContext {
   groups: Set<number>;
   /** The container's cgroup (cgroup.procs files): its execs run inside it, as runc's do. */
   procsFiles?: string[];
+  /**
+   * In namespaces: the command line entering the container's (namespaces.ts), which checks
+   * the program there and, without a terminal, reports on fd 3.
+   */
+  enter?(cmd: string[], tty: boolean): string[];
 }
 
 interface StartedExec {
@@ -33,14 +39,21 @@ interface StartedExec {
 
 async function startExec(cmd: string[], ctx: ExecContext, stdio: StdioOptions, drainMs: number | undefined): Promise<StartedExec> {
   if (!cmd.length) throw new Error('failed to exec in container: no command given');
-  const missing = ctx.procsFiles?.length ? lookPath(cmd[0]!, ctx.env) : undefined;
+  const missing = ctx.procsFiles?.length && !ctx.enter ? lookPath(cmd[0]!, ctx.env) : undefined;
   if (missing) throw new Error(`failed to exec in container: ${execFailure(cmd[0]!, missing)}`);
-  const argv = enterCgroup(ctx.procsFiles ?? [], cmd);
-  const child = spawn(argv[0]!, argv.slice(1), { cwd: ctx.cwd, env: ctx.env, detached: true, stdio });
+  const argv = enterCgroup(ctx.procsFiles ?? [], ctx.enter ? ctx.enter(cmd, false) : cmd);
+  const child = spawn(argv[0]!, argv.slice(1), { cwd: ctx.enter ? '/' : ctx.cwd, env: ctx.env, detached: true, stdio: ctx.enter ? [...(stdio as unknown[]), 'pipe'] as StdioOptions : stdio });
   let exited = false;
   const exit = exitAfterDrain(child, drainMs, () => { exited = true; });
   const failed = await spawned(child);
   if (failed) throw new Error(`failed to exec in container: ${execFailure(cmd[0]!, failed)}`);
+  if (ctx.enter) {
+    const failure = await readStatus(child.stdio[3] as Readable, cmd[0]!);
+    if (failure) {
+      await exit;
+      throw new Error(`failed to exec in container: ${failure}`);
+    }
+  }
   const pgid = child.pid!;
   ctx.groups.add(pgid);
   void exit.then(() => ctx.groups.delete(pgid));

@@ -2,9 +2,12 @@
  * The `process` runtime: a container is its command run as a host process, in a process
  * group of its own (stopping it reaches everything it started), with exactly the
  * container's environment and working directory, its stdout and stderr written by the
- * runtime to the container's CRI log. The image is recorded, never pulled or run; there
- * is no TTY. Sandboxes are bookkeeping plus their log directory; pods share the host's
- * network. Mounts are accepted and not yet acted on (mount namespaces come with volumes).
+ * runtime to the container's CRI log. The image is recorded, never pulled or run. Pods
+ * share the host's network. With `namespaces` (root), a sandbox is a holder process whose
+ * private mount, PID, IPC and UTS namespaces the pod's containers join, each with its
+ * mounts bound at their containerPaths in a mount namespace of its own (namespaces.ts,
+ * mount-plan.ts); without, sandboxes are bookkeeping plus their log directory and each
+ * mount's host path is given to the container as `SKIFF_VOLUME_<NAME>`.
  *
  * What outlives the runtime (an agent restart): none of its state (sandboxes, containers
  * and statuses live in memory), and the log files. Containers' processes keep running
@@ -27,6 +30,7 @@ import { execSession, execSync, type ExecContext } from './exec.js';
 import { processGroupsUsage } from './proc-stats.js';
 import { execFailure, lookPath, signalGroup } from './process-group.js';
 import { ProcessRecords } from './records.js';
+import { namespacedExec, namespacedLaunch, PodNamespaces, type Namespaces } from './namespaces.js';
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -35,6 +39,8 @@ export interface ProcessRuntimeOptions {
   stateDir?: string;
   /** Enforce containers' resources with cgroups under this subtree of our own cgroup, when the host allows (`openCgroups`); absent: none. */
   cgroups?: Cgroups | { unavailable: string };
+  /** Give pods private namespaces and mount their volumes (`openNamespaces`, root only); absent: none. */
+  namespaces?: Namespaces | { unavailable: string };
   /** Problems that fail no call: a container's log that cannot be written. */
   onError?(err: Error): void;
 }
@@ -55,6 +61,8 @@ interface Container {
 export class ProcessRuntime implements Runtime {
   readonly handler = 'process';
   private readonly sandboxes = new Map<string, PodSandboxStatus>();
+  /** Each sandbox's namespace holder, with `namespaces`. */
+  private readonly holders = new Map<string, PodNamespaces>();
   private readonly containers = new Map<string, Container>();
   private readonly listeners = new Set<(e: ContainerEvent) => void>();
   private readonly records: ProcessRecords | undefined;
@@ -75,6 +83,12 @@ export class ProcessRuntime implements Runtime {
     this.checkOpen();
     mkdirSync(config.logDirectory, { recursive: true });
     const id = newId();
+    const ns = this.namespaces();
+    if (ns) {
+      const holder = await PodNamespaces.start(ns, config.hostname);
+      this.holders.set(id, holder);
+      this.records?.add(holderRecord(id), { pid: holder.pid, sandboxId: id, name: 'pod' });
+    }
     this.sandboxes.set(id, { id, config, state: 'ready', createdAt: nowNanos() });
     return id;
   }
@@ -84,6 +98,13 @@ export class ProcessRuntime implements Runtime {
     const sandbox = this.sandboxes.get(id);
     if (sandbox) sandbox.state = 'notready';
     await Promise.all(this.containersOf(id).map((c) => this.stopContainer(c.status.id, 0)));
+    // Its namespaces end with their holder (and whatever still ran in them).
+    const holder = this.holders.get(id);
+    if (holder) {
+      await holder.kill();
+      this.holders.delete(id);
+      this.records?.remove(holderRecord(id));
+    }
   }
 
   /** Stops and forgets the sandbox and its containers (their logs stay). Idempotent, as CRI asks. */
@@ -133,14 +154,21 @@ export class ProcessRuntime implements Runtime {
     try {
       // An image's entrypoint is not known: without a command, args[0] is the program.
       const command = c.config.command.length ? [...c.config.command, ...c.config.args] : c.config.args;
+      const cwd = c.config.workingDir || '/';
       c.cgroup = this.cgroupFor(id, c.config);
+      const ns = this.namespaces();
+      const holder = this.holders.get(c.status.sandboxId);
+      // In the pod's namespaces the set-up checks the program where the container sees it.
+      const launch = ns && holder ? namespacedLaunch(holder, ns, c.config.mounts, cwd, command, c.config.tty) : undefined;
       // Through the cgroup's wrapper a missing program would only be sh's exit 127: said first, in runc's words.
-      const missing = c.cgroup && lookPath(command[0] ?? '', this.environment(c));
+      const missing = !launch && c.cgroup && lookPath(command[0] ?? '', this.environment(c));
       if (missing) throw new Error(execFailure(command[0] ?? '', missing));
-      const argv = c.cgroup ? enterCgroup(c.cgroup.procsFiles, command) : command;
+      const inner = launch?.argv ?? command;
+      const argv = c.cgroup ? enterCgroup(c.cgroup.procsFiles, inner) : inner;
       // A TTY container runs on a terminal of its own (kubectl run -it).
       proc = await (c.config.tty ? TerminalProcess : ContainerProcess).start({
-        argv, program: command[0], env: this.environment(c), cwd: c.config.workingDir || '/', stdin: c.config.stdin, logPath: c.status.logPath,
+        argv, program: command[0], env: { ...this.environment(c), ...launch?.env }, cwd, stdin: c.config.stdin, logPath: c.status.logPath,
+        namespaced: launch?.mode,
         onLogError: (err) => this.options.onError?.(new Error(`container ${c.status.name} (${id}): writing its log ${c.status.logPath} failed: ${err.message}`)),
       });
     } catch (err) {
@@ -247,6 +275,7 @@ export class ProcessRuntime implements Runtime {
     const running = [...this.containers.values()].filter((c) => c.process && c.status.state === 'running');
     if (options.killAll) {
       await Promise.all(running.map((c) => this.stopContainer(c.status.id, 0)));
+      await Promise.all([...this.holders.values()].map((h) => h.kill()));
     } else {
       for (const c of running) c.process!.detach();
     }
@@ -268,24 +297,50 @@ export class ProcessRuntime implements Runtime {
   private execContext(id: string): ExecContext {
     const c = this.get(id);
     if (c.status.state !== 'running') throw new Error(`container ${id} is not running (it is ${c.status.state})`);
-    return { env: this.environment(c), cwd: c.config.workingDir || '/', groups: c.execGroups, procsFiles: c.cgroup?.procsFiles };
+    const cwd = c.config.workingDir || '/';
+    // In namespaces, an exec enters the container's (its mounts, root, PID namespace).
+    const pid = this.holders.has(c.status.sandboxId) ? c.process?.containerPid() : undefined;
+    const ns = this.namespaces();
+    const enter = pid === undefined || !ns ? undefined : (cmd: string[], tty: boolean) => namespacedExec(ns, pid, cwd, cmd, tty);
+    return { env: this.environment(c), cwd, groups: c.execGroups, procsFiles: c.cgroup?.procsFiles, enter };
   }
 
-  /** What this runtime enforces, as a node condition (upstream has none: its runtimes always use cgroups). */
+  /** What this runtime enforces, as node conditions (upstream has none: its runtimes always use cgroups and namespaces). */
   conditions(): RuntimeCondition[] {
+    return [this.limitsCondition(), this.volumesCondition()];
+  }
+
+  private limitsCondition(): RuntimeCondition {
     const cgroups = this.options.cgroups;
     if (cgroups && !('unavailable' in cgroups)) {
-      return [{ type: 'ResourceLimitsNotEnforced', status: 'False', reason: 'Cgroups', message: `memory and cpu limits are enforced with cgroup ${cgroups.version}` }];
+      return { type: 'ResourceLimitsNotEnforced', status: 'False', reason: 'Cgroups', message: `memory and cpu limits are enforced with cgroup ${cgroups.version}` };
     }
     const why = cgroups && 'unavailable' in cgroups ? cgroups.unavailable : 'cgroups are not used';
-    return [{ type: 'ResourceLimitsNotEnforced', status: 'True', reason: 'NoCgroups', message: `containers run as host processes without cgroups (${why}): requests and limits place pods but are not enforced` }];
+    return { type: 'ResourceLimitsNotEnforced', status: 'True', reason: 'NoCgroups', message: `containers run as host processes without cgroups (${why}): requests and limits place pods but are not enforced` };
+  }
+
+  private volumesCondition(): RuntimeCondition {
+    if (this.namespaces()) {
+      return { type: 'VolumesNotMounted', status: 'False', reason: 'PodNamespaces', message: 'each pod has private mount, PID, IPC and UTS namespaces; volumes are mounted at their mountPath' };
+    }
+    const ns = this.options.namespaces;
+    const why = ns && 'unavailable' in ns ? ns.unavailable : 'namespaces are not used';
+    return {
+      type: 'VolumesNotMounted', status: 'True', reason: 'NoPodNamespaces',
+      message: `pods run without private namespaces (${why}): volumes are not mounted at their mountPath; a container finds each volume's host path in $SKIFF_VOLUME_<NAME> (the volume's name upper-cased, '-' as '_')`,
+    };
+  }
+
+  private namespaces(): Namespaces | undefined {
+    const ns = this.options.namespaces;
+    return ns && !('unavailable' in ns) ? ns : undefined;
   }
 
   /** A cgroup for a container that sets resources, when cgroups are usable. */
   private cgroupFor(id: string, config: ContainerConfig): ContainerCgroup | undefined {
     const cgroups = this.options.cgroups;
     const r = config.resources;
-    if (!cgroups || 'unavailable' in cgroups || !r || (!r.memoryLimitInBytes && !r.cpuQuota && !r.cpuShares)) return undefined;
+    if (!cgroups || 'unavailable' in cgroups || !r || (!r.memoryLimitInBytes && !r.cpuQuota && r.cpuShares <= 2)) return undefined;
     try {
       return cgroups.create(id, {
         memoryLimitBytes: r.memoryLimitInBytes || undefined,
@@ -303,6 +358,10 @@ export class ProcessRuntime implements Runtime {
     for (const e of c.config.envs) env[e.key] = e.value;
     env.PATH ??= DEFAULT_PATH;
     env.HOSTNAME ??= this.sandboxes.get(c.status.sandboxId)?.config.hostname ?? '';
+    // Nothing is mounted without namespaces: each volume's host path instead.
+    if (!this.holders.has(c.status.sandboxId)) {
+      for (const m of c.config.mounts) if (m.volumeName) env[volumeVariable(m.volumeName)] ??= m.hostPath;
+    }
     return env;
   }
 
@@ -323,6 +382,15 @@ export class ProcessRuntime implements Runtime {
   private emit(containerId: string, sandboxId: string, type: ContainerEvent['type']): void {
     for (const l of this.listeners) l({ containerId, sandboxId, type });
   }
+}
+
+/** `SKIFF_VOLUME_<NAME>`: the volume's name upper-cased, `-` (and anything else not fit for a variable) as `_`. */
+export function volumeVariable(volumeName: string): string {
+  return `SKIFF_VOLUME_${volumeName.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`;
+}
+
+function holderRecord(sandboxId: string): string {
+  return `pod-${sandboxId}`;
 }
 
 function newId(): string {

@@ -9,7 +9,8 @@ import { PassThrough, Writable } from 'node:stream';
 import type { ExecSession } from '../types.js';
 import type { ExecContext } from './exec.js';
 import { enterCgroup } from './cgroups.js';
-import { execFailure, lookPath, signalGroup } from './process-group.js';
+import { execFailure, lookPath } from './process-group.js';
+import { childOf, signalWrapped } from './namespaces.js';
 
 type NodePty = typeof import('node-pty');
 let loaded: Promise<NodePty> | undefined;
@@ -24,20 +25,30 @@ export function nodePty(): Promise<NodePty> {
 export async function execOnTerminal(cmd: string[], ctx: ExecContext, options: { stdin: boolean }): Promise<ExecSession> {
   if (!cmd.length) throw new Error('failed to exec in container: no command given');
   const pty = await nodePty();
-  const missing = lookPath(cmd[0]!, ctx.env);
+  // In namespaces the program is looked for where the container sees it (by the entering script).
+  const missing = ctx.enter ? undefined : lookPath(cmd[0]!, ctx.env);
   if (missing) throw new Error(`failed to exec in container: ${execFailure(cmd[0]!, missing)}`);
-  const argv = enterCgroup(ctx.procsFiles ?? [], cmd);
-  const term = pty.spawn(argv[0]!, argv.slice(1), { name: 'xterm', cols: 80, rows: 24, cwd: ctx.cwd, env: ctx.env, encoding: null });
+  const argv = enterCgroup(ctx.procsFiles ?? [], ctx.enter ? ctx.enter(cmd, true) : cmd);
+  const term = pty.spawn(argv[0]!, argv.slice(1), { name: 'xterm', cols: 80, rows: 24, cwd: ctx.enter ? '/' : ctx.cwd, env: ctx.env, encoding: null });
   const pgid = term.pid;
   ctx.groups.add(pgid);
+  // In namespaces the command leads a session (and group) of its own under nsenter: found once it speaks.
+  let inner: number | undefined;
   const stdout = new PassThrough();
   // With `encoding: null` the data are the terminal's bytes, whatever the typings say.
-  term.onData((data: string | Buffer) => stdout.write(typeof data === 'string' ? Buffer.from(data) : data));
+  term.onData((data: string | Buffer) => {
+    if (ctx.enter && inner === undefined && !exited) {
+      inner = childOf(pgid);
+      if (inner !== undefined) ctx.groups.add(inner);
+    }
+    stdout.write(typeof data === 'string' ? Buffer.from(data) : data);
+  });
   let exited = false;
   const exit = new Promise<number>((resolve) => {
     term.onExit(({ exitCode, signal }) => {
       exited = true;
       ctx.groups.delete(pgid);
+      if (inner !== undefined) ctx.groups.delete(inner);
       // What the terminal still held arrives before its end.
       setImmediate(() => {
         stdout.end();
@@ -57,7 +68,7 @@ export async function execOnTerminal(cmd: string[], ctx: ExecContext, options: {
       if (!exited && width > 0 && height > 0) term.resize(width, height);
     },
     kill() {
-      if (!exited) signalGroup(pgid, 'SIGKILL');
+      if (!exited) signalWrapped(pgid, inner ?? (ctx.enter ? childOf(pgid) : undefined), 'SIGKILL');
     },
   };
 }
