@@ -32,6 +32,7 @@ import { runtimeClassAdmission } from './admission/runtimeclass.js';
 import { defaultTolerationsAdmission, type DefaultTolerationOptions } from './admission/default-tolerations.js';
 import { limitRangerAdmission } from './admission/limitranger.js';
 import { resourceQuotaAdmission } from './admission/resourcequota.js';
+import { defaultStorageClassAdmission } from './admission/default-storage-class.js';
 import { KindCache } from './registry/kind-cache.js';
 import { OpenAPICache } from '../api/openapi/index.js';
 import { startCompactor } from './compactor.js';
@@ -143,6 +144,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     priorityClasses: new KindCache(catalogue.byResource('scheduling.k8s.io', 'v1', 'priorityclasses')!, storage),
     limitRanges: new KindCache(catalogue.byResource('', 'v1', 'limitranges')!, storage),
     quotas: new KindCache(catalogue.byResource('', 'v1', 'resourcequotas')!, storage),
+    storageClasses: new KindCache(catalogue.byResource('storage.k8s.io', 'v1', 'storageclasses')!, storage),
   };
   const service = new ResourceService({
     storage,
@@ -155,6 +157,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       priorityAdmission({ storage, catalogue, classes: admissionCaches.priorityClasses }),
       runtimeClassAdmission({ storage, catalogue }),
       defaultTolerationsAdmission(options.defaultTolerationSeconds),
+      defaultStorageClassAdmission({ classes: admissionCaches.storageClasses }),
       limitRangerAdmission({ limitRanges: admissionCaches.limitRanges }),
       resourceQuotaAdmission({ quotas: admissionCaches.quotas, storage }),
     ],

@@ -117,7 +117,11 @@ async function startApiClients(api: ApiServer, options: ClusterOptions, logger: 
   // In-memory connections to this process's API server (loopback): HTTP without TLS or sockets.
   const client = new Client(new HttpsTransport({ connect: () => api.connectLoopback(), userAgent: 'skiff-server' }));
   const ctx = manager.createControllerContext({ client, settings: { nodeMonitorGracePeriodMs: options.nodeMonitorGracePeriodMs }, onError: (component, err) => logger.warn({ err: String(err) }, component) });
+  // k3s's default StorageClass, `local-path`, created when missing (never overwritten), while the controllers start.
+  const defaultClass = import('../controllers/volume/default-class.js').then((m) => m.ensureDefaultStorageClass(client));
+  defaultClass.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
   const controllers = await manager.startControllers(ctx, manager.selectControllers(options.controllers));
+  await defaultClass;
   const scheduler = options.scheduler === false ? undefined : (await import('../scheduler/index.js')).startScheduler(ctx);
   const simulatedNodes = options.simulatedNodes ?? 0;
   let nodes: { stop(): Promise<void> } | undefined;

@@ -32,6 +32,9 @@ export const CONTROLLERS: Record<string, () => Promise<ControllerStarter>> = {
   },
   resourcequota: async () => (await import('./resourcequota/controller.js')).startResourceQuotaController,
   serviceaccount: async () => (await import('./serviceaccount/controller.js')).startServiceAccountController,
+  'persistentvolume-binder': async () => (await import('./volume/controller.js')).startPersistentVolumeBinder,
+  // Not a kube-controller-manager controller: k3s's local-path provisioner, built in (`--controllers -local-path-provisioner` leaves it out).
+  'local-path-provisioner': async () => (await import('./volume/provisioner.js')).startLocalPathProvisioner,
 };
 
 export interface ContextOptions {

@@ -42,6 +42,12 @@ export interface Plugin {
   score?(cycle: Cycle, node: NodeInfo): number;
   /** Turns raw scores (in node order) into 0..100 in place. */
   normalize?(cycle: Cycle, scores: number[], nodes: NodeInfo[]): void;
+  /**
+   * After the pod is assumed on `node`, before it is bound, in the background (upstream's
+   * PreBind, e.g. VolumeBinding's volume writes); a rejection fails the binding and the
+   * pod is tried again.
+   */
+  preBind?(cycle: Cycle, node: string): Promise<void>;
   /** Weight of its score in the default profile. */
   weight?: number;
 }
@@ -55,6 +61,8 @@ export interface Diagnosis {
   absent?: Status;
   /** A PreFilter rejection (every node rejected for the same reason). */
   preFilterMessage?: string;
+  /** The plugin whose PreFilter rejected the pod (what the pod then waits on, as upstream's UnschedulablePlugins). */
+  preFilterPlugin?: string;
   /** Set by PostFilter (preemption). */
   postFilterMessage?: string;
 }
@@ -121,6 +129,7 @@ export class Framework {
       if (verdict === 'skip') continue;
       if (verdict && 'code' in verdict) {
         diagnosis.preFilterMessage = verdict.reasons.join(', ');
+        diagnosis.preFilterPlugin = verdict.plugin;
         return undefined;
       }
       if (verdict) {

@@ -7,7 +7,7 @@
  *   const scheduler = startScheduler(ctx);            // after ctx.informers.start() is fine too
  *   await scheduler.synced;
  */
-import type { Node, Pod, PodDisruptionBudget } from '../api/objects/index.js';
+import type { Node, PersistentVolume, PersistentVolumeClaim, Pod, PodDisruptionBudget, StorageClass } from '../api/objects/index.js';
 import type { KObject } from '../api/types.js';
 import { deepEqual } from '../apiserver/patch/json.js';
 import { resources } from '../client/resources.js';
@@ -17,6 +17,8 @@ import { defaultSelector, type OwnerInformers } from './default-selector.js';
 import type { ClusterView } from './cluster-view.js';
 import { Framework, type Plugin } from './framework.js';
 import { defaultPlugins } from './plugins/index.js';
+import { volumeBindingSource } from './plugins/volume-binding-api.js';
+import type { Informer } from '../client/informer.js';
 import { SchedulingQueue } from './queue.js';
 import { SchedulingLoop, type PostFilter } from './scheduler.js';
 import { DEFAULT_SCHEDULER, isTerminal, newPodInfo, podKey } from './types.js';
@@ -72,7 +74,16 @@ export function startScheduler(ctx: ControllerContext, options: SchedulerOptions
     },
     defaultSelector: (pod) => defaultSelector(pod, owners),
   };
-  const framework = new Framework(options.plugins ?? defaultPlugins(), cluster, options.random, options.percentageOfNodesToScore);
+  // VolumeBinding reads claims, volumes and classes; its PreBind waits end when the scheduler stops.
+  const volumeInformers = {
+    claims: ctx.informers.for<PersistentVolumeClaim>(resources.persistentvolumeclaims),
+    volumes: ctx.informers.for<PersistentVolume>(resources.persistentvolumes),
+    classes: ctx.informers.for<StorageClass>(resources.storageclasses),
+    pods, nodes,
+  };
+  const bindingWaits = new AbortController();
+  const volumes = volumeBindingSource(volumeInformers, { client: ctx.client, clock: ctx.clock, signal: bindingWaits.signal });
+  const framework = new Framework(options.plugins ?? defaultPlugins(volumes), cluster, options.random, options.percentageOfNodesToScore);
   const pdbs = ctx.informers.for<PodDisruptionBudget>(resources.poddisruptionbudgets);
   const writes = new SchedulerWrites(ctx.client, ctx.events(schedulerName), ctx.clock, schedulerName, onError);
   const preemption = new DefaultPreemption({
@@ -159,9 +170,15 @@ export function startScheduler(ctx: ControllerContext, options: SchedulerOptions
     },
   });
 
+  // A claim, volume or class appearing or changing may be what a pod waits for (upstream's VolumeBinding events).
+  const volumesChanged = () => queue.moveAllToActiveOrBackoff(['VolumeBinding']);
+  for (const inf of [volumeInformers.claims, volumeInformers.volumes, volumeInformers.classes] as Array<Informer<KObject>>) {
+    inf.addHandler({ add: volumesChanged, update: volumesChanged });
+  }
+
   let loop: SchedulingLoop | undefined;
   const stopping = new AbortController();
-  const informers = [pods, nodes, namespaces, pdbs, ...Object.values(owners)];
+  const informers = [pods, nodes, namespaces, pdbs, ...Object.values(owners), volumeInformers.claims, volumeInformers.volumes, volumeInformers.classes];
   const synced = Promise.all(informers.map((i) => i.waitForSync())).then(() => {
     if (stopping.signal.aborted) return;
     loop = new SchedulingLoop({
@@ -196,6 +213,7 @@ export function startScheduler(ctx: ControllerContext, options: SchedulerOptions
     idle: async () => { await synced; await loop?.idle(); },
     async stop() {
       stopping.abort();
+      bindingWaits.abort();
       queue.close();
       await timers;
       await loop?.stop();

@@ -103,7 +103,7 @@ export class SchedulingLoop {
       this.o.cache.assume(qp.info, result.node);
       this.o.framework.nominator.remove(qp.key);
       this.o.queue.done(qp);
-      this.bind(qp, result.node);
+      this.bind(qp, result.node, cycle);
       return;
     }
     this.stats.unschedulable++;
@@ -118,6 +118,7 @@ export class SchedulingLoop {
         nominatedNodeName = outcome.nominatedNodeName;
       }
       qp.unschedulablePlugins = new Set([...result.diagnosis.statuses.values()].map((s) => s.plugin));
+      if (result.diagnosis.preFilterPlugin) qp.unschedulablePlugins.add(result.diagnosis.preFilterPlugin);
       message = fitErrorMessage(result.numAllNodes, result.diagnosis);
     }
     this.o.queue.addUnschedulable(qp);
@@ -134,10 +135,10 @@ export class SchedulingLoop {
     });
   }
 
-  private bind(qp: QueuedPod, node: string): void {
+  private bind(qp: QueuedPod, node: string, cycle: Cycle): void {
     this.inFlight++;
     const pod = qp.info.pod;
-    bindPod(this.o.client, pod, node).then(() => {
+    this.preBind(cycle, node).then(() => bindPod(this.o.client, pod, node)).then(() => {
       this.stats.bound++;
       this.o.events.event(podRef(pod), 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`);
     }, (err: unknown) => {
@@ -146,9 +147,11 @@ export class SchedulingLoop {
       const current = this.o.currentPod(qp.key);
       // Gone, bound by someone else, or being deleted: nothing left to schedule.
       if (!current || current.spec?.nodeName || current.metadata.deletionTimestamp || current.metadata.uid !== pod.metadata.uid) return;
-      if (!isConflict(err) && !isNotFound(err)) this.o.onError(err);
+      // A PreBind failure is the cluster's answer (provisioning given up, say), not the scheduler's error.
+      const preBindFailed = err instanceof PreBindError;
+      if (!preBindFailed && !isConflict(err) && !isNotFound(err)) this.o.onError(err);
       this.o.queue.addBackoff(qp, current);
-      this.recordFailure(current, { reason: 'SchedulerError', message: `binding rejected: ${(err as Error).message}` });
+      this.recordFailure(current, { reason: 'SchedulerError', message: preBindFailed ? err.message : `binding rejected: ${(err as Error).message}` });
     }).finally(() => {
       this.inFlight--;
       const wake = this.slotWaiters.shift();
@@ -156,7 +159,22 @@ export class SchedulingLoop {
       this.checkIdle();
     });
   }
+
+  /** The PreBind plugins in order; the first failure ends the binding (upstream's RunPreBindPlugins). */
+  private async preBind(cycle: Cycle, node: string): Promise<void> {
+    for (const p of this.o.framework.plugins) {
+      if (!p.preBind) continue;
+      try {
+        await p.preBind(cycle, node);
+      } catch (err) {
+        throw new PreBindError(`running PreBind plugin "${p.name}": ${(err as Error).message}`);
+      }
+    }
+  }
 }
+
+/** A PreBind plugin refused the binding; the message is the event's and the condition's. */
+export class PreBindError extends Error {}
 
 /** What events need of a pod (informer objects from lists may lack kind). */
 export function podRef(pod: Pod): Pod {

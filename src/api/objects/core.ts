@@ -165,8 +165,8 @@ export interface ReplicationController extends KObject {
 
 export interface PersistentVolumeClaim extends KObject {
   metadata: ObjectMeta;
-  spec?: { accessModes?: string[]; resources?: { requests?: ResourceList }; storageClassName?: string; volumeName?: string; [field: string]: unknown };
-  status?: { phase?: string; [field: string]: unknown };
+  spec?: { accessModes?: string[]; resources?: { requests?: ResourceList }; storageClassName?: string | null; volumeName?: string; selector?: LabelSelectorSpec | null; volumeMode?: string; [field: string]: unknown };
+  status?: { phase?: string; accessModes?: string[]; capacity?: ResourceList; [field: string]: unknown };
 }
 
 export interface Namespace extends KObject { metadata: ObjectMeta; status?: { phase?: 'Active' | 'Terminating' } }

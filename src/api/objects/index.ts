@@ -3,3 +3,4 @@ export type * from './core.js';
 export type * from './apps.js';
 export type * from './batch.js';
 export type * from './policy.js';
+export type * from './storage.js';

@@ -91,8 +91,12 @@ function validateContainers(containers: Obj[], path: string, volumes: Set<string
   return errs;
 }
 
-/** Validates a PodSpec found at `path` (`spec` for pods, `spec.template.spec` for workloads). */
-export function validatePodSpec(specValue: unknown, path: string): FieldError[] {
+/**
+ * Validates a PodSpec found at `path` (`spec` for pods, `spec.template.spec` for
+ * workloads). `mountable` names volumes the pods will have besides the spec's own (a
+ * StatefulSet's volumeClaimTemplates), which volumeMounts may name.
+ */
+export function validatePodSpec(specValue: unknown, path: string, mountable: string[] = []): FieldError[] {
   const spec = asObj(specValue);
   const errs: FieldError[] = [];
   const volumes = new Set<string>();
@@ -108,8 +112,9 @@ export function validatePodSpec(specValue: unknown, path: string): FieldError[] 
   const containers = asArr(spec.containers);
   const seen = new Set<string>();
   if (!containers.length) errs.push(required(child(path, 'containers'), ''));
-  errs.push(...validateContainers(containers, child(path, 'containers'), volumes, seen));
-  errs.push(...validateContainers(asArr(spec.initContainers), child(path, 'initContainers'), volumes, seen));
+  const mounts = mountable.length ? new Set([...volumes, ...mountable]) : volumes;
+  errs.push(...validateContainers(containers, child(path, 'containers'), mounts, seen));
+  errs.push(...validateContainers(asArr(spec.initContainers), child(path, 'initContainers'), mounts, seen));
   if (spec.restartPolicy !== undefined && !RESTART_POLICIES.includes(String(spec.restartPolicy))) {
     errs.push(notSupported(child(path, 'restartPolicy'), spec.restartPolicy, RESTART_POLICIES));
   }

@@ -54,6 +54,8 @@ export interface TemplateRules {
   kind: string;
   /** RestartPolicy values the template may use (workloads: Always; jobs: OnFailure/Never). */
   restartPolicies: string[];
+  /** Volumes the pods get besides the template's, which its volumeMounts may name (a StatefulSet's claim templates). */
+  mountable?: string[];
 }
 
 /** selector required, non-empty, matching the template labels; template pod spec valid. */
@@ -72,7 +74,7 @@ export function validateSelectorAndTemplate(spec: Obj, path: string, rules: Temp
   if (spec.selector && !isEmptySelector(asObj(spec.selector)) && !selectorMatches(spec.selector, labels)) {
     errs.push(invalid(`${tp}.metadata.labels`, labels, '`selector` does not match template `labels`'));
   }
-  errs.push(...validatePodSpec(template.spec, `${tp}.spec`));
+  errs.push(...validatePodSpec(template.spec, `${tp}.spec`, rules.mountable));
   const rp = asObj(template.spec).restartPolicy;
   if (rp !== undefined && !rules.restartPolicies.includes(String(rp))) errs.push(notSupported(`${tp}.spec.restartPolicy`, rp, rules.restartPolicies));
   return errs;
@@ -121,7 +123,9 @@ export function validateReplicaSet(obj: KObject, old?: KObject): FieldError[] {
 export function validateStatefulSet(obj: KObject, old?: KObject): FieldError[] {
   const spec = asObj(obj.spec);
   const errs = [...nonNegative('spec.replicas', spec.replicas), ...nonNegative('spec.minReadySeconds', spec.minReadySeconds)];
-  errs.push(...validateSelectorAndTemplate(spec, 'spec', { kind: 'statefulset', restartPolicies: ['Always'] }));
+  // Pods mount their claims by the templates' names (upstream does not check the template's pod spec at all here).
+  const claimNames = (Array.isArray(spec.volumeClaimTemplates) ? spec.volumeClaimTemplates : []).map((t) => String(asObj(asObj(t).metadata).name ?? ''));
+  errs.push(...validateSelectorAndTemplate(spec, 'spec', { kind: 'statefulset', restartPolicies: ['Always'], mountable: claimNames }));
   const policies = ['OrderedReady', 'Parallel'];
   if (spec.podManagementPolicy !== undefined && !policies.includes(String(spec.podManagementPolicy))) errs.push(notSupported('spec.podManagementPolicy', spec.podManagementPolicy, policies));
   const us = asObj(spec.updateStrategy);

@@ -77,6 +77,9 @@ export const defaultBindings: readonly DefaultBinding[] = [
       { verbs: ['get', 'list', 'watch', 'create', 'delete'], apiGroups: [''], resources: ['pods'] },
       { verbs: ['create'], apiGroups: [''], resources: ['pods/eviction', 'serviceaccounts/token'] },
       { verbs: ['get', 'list', 'watch'], apiGroups: [''], resources: ['persistentvolumeclaims', 'persistentvolumes'] },
+      // Skiff's own: the agent deletes its node's released local-path volumes once their directory is gone
+      // (in k3s the local-path provisioner's service account holds this right).
+      { verbs: ['delete'], apiGroups: [''], resources: ['persistentvolumes'] },
       { verbs: ['patch', 'update'], apiGroups: [''], resources: ['persistentvolumeclaims/status'] },
       { verbs: ['get', 'create', 'update', 'patch', 'delete'], apiGroups: ['coordination.k8s.io'], resources: ['leases'] },
       { verbs: ['get', 'list', 'watch'], apiGroups: ['node.k8s.io'], resources: ['runtimeclasses'] },

@@ -41,8 +41,12 @@ export class EventRecorder {
   /** Recent events by what makes them "the same", for counting repeats. */
   private readonly recent = new Map<string, { name: string; namespace: string; count: number; at: number }>();
   private inFlight = 0;
-  /** Sub-millisecond part of generated names, so two events in one millisecond differ. */
-  private sequence = 0;
+  /**
+   * Sub-millisecond part of generated names, so two events in one millisecond differ;
+   * starting at random, so two recorders (components) writing about one object in the
+   * same millisecond do not pick the same name.
+   */
+  private sequence = Math.floor(Math.random() * 1_000_000);
   private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly o: EventRecorderOptions) {

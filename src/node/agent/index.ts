@@ -5,7 +5,7 @@
  * parallel; the runtime's container events and the API's pod changes both requeue.
  */
 import { join } from 'node:path';
-import type { Pod } from '../../api/objects/index.js';
+import type { PersistentVolumeClaim, Pod } from '../../api/objects/index.js';
 import type { KObject } from '../../api/types.js';
 import type { Client } from '../../client/client.js';
 import { realClock, type Clock } from '../../client/clock.js';
@@ -19,10 +19,13 @@ import { AgentMetrics, resourceMetricsText } from './metrics.js';
 import { hostFacts } from './host.js';
 import { killContainer } from './lifecycle.js';
 import { startNodeReporter } from './node.js';
+import { localPathNodeAnnotations, startLocalPathReclaimer } from './local-path.js';
 import { PodSync } from './pod-sync.js';
 import { Prober, probeLabel } from './probes.js';
 import { startLogRotation } from './log-rotation.js';
 import { StatsCollector, type Summary } from './stats.js';
+import { PodVolumes } from './volumes/index.js';
+import { volumeSources } from './volumes/api-sources.js';
 
 export interface AgentOptions {
   client: Client;
@@ -65,7 +68,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
   const facts = hostFacts(o.dataDir, `${runtimeName}://${version.runtimeVersion}`);
   const address = o.address ?? '127.0.0.1';
   const handlers = runtime.handlers?.() ?? [runtime.handler];
-  const reporter = await startNodeReporter({ client: o.client, name: o.nodeName, address, facts, kubeletPort: o.kubeletPort ?? 0, labels: o.labels, runtimeHandlers: handlers, runtimeConditions: () => runtime.conditions?.() ?? [], clock, onError });
+  const reporter = await startNodeReporter({ client: o.client, name: o.nodeName, address, facts, kubeletPort: o.kubeletPort ?? 0, labels: o.labels, annotations: localPathNodeAnnotations(o.dataDir), runtimeHandlers: handlers, runtimeConditions: () => runtime.conditions?.() ?? [], clock, onError });
 
   const podsApi = o.client.resource<Pod>(resources.pods);
   const informer = new Informer<Pod>(podsApi, { fieldSelector: `spec.nodeName=${o.nodeName}`, onError });
@@ -79,6 +82,14 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       throw err;
     }
   };
+  // What the pods' volumes read, kept current: a changed ConfigMap or Secret rewrites the volumes that show it, a bound claim lets its pod start.
+  const configMaps = new Informer<KObject>(o.client.resource<KObject>(resources.configmaps), { onError });
+  const secrets = new Informer<KObject>(o.client.resource<KObject>(resources.secrets), { onError });
+  const claims = new Informer<PersistentVolumeClaim>(o.client.resource<PersistentVolumeClaim>(resources.persistentvolumeclaims), { onError });
+  const volumes = new PodVolumes({
+    root: join(o.dataDir, 'kubelet', 'pods'), allocatable: facts.allocatable, tmpfs: process.getuid?.() === 0,
+    sources: volumeSources(o.client, { configMaps, secrets, claims }), onError,
+  });
   const events = new EventRecorder({ client: o.client, component: 'kubelet', host: o.nodeName, clock });
   const podOf = (key: string) => {
     const [namespace, name] = key.split('/') as [string, string];
@@ -108,7 +119,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       configMap: lookup(resources.configmaps), secret: lookup(resources.secrets),
       services: (namespaces) => services.list().filter((s) => namespaces.includes(s.metadata?.namespace ?? '')),
     },
-    events, prober, clock,
+    events, prober, volumes, clock,
     runtimeHandlerOf: async (pod) => {
       const name = pod.spec.runtimeClassName;
       if (typeof name !== 'string' || !name) return undefined;
@@ -126,6 +137,16 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     onError: (_key, err) => onError(err),
   });
   const handle = informer.addHandler({ add: (p) => queue.add(objectKey(p)), update: (_o, p) => queue.add(objectKey(p)), delete: (p) => queue.add(objectKey(p)) });
+  const refresh = (kind: 'configMaps' | 'secrets' | 'claims') => (obj: KObject) => {
+    const namespace = obj.metadata?.namespace;
+    for (const pod of informer.list(namespace)) {
+      if (PodVolumes.references(pod)[kind].has(obj.metadata?.name ?? '')) queue.add(objectKey(pod));
+    }
+  };
+  const volumeHandles = ([['configMaps', configMaps], ['secrets', secrets], ['claims', claims]] as const).map(([kind, inf]) => {
+    const changed = refresh(kind);
+    return (inf as Informer<KObject>).addHandler({ add: changed, update: (_old, obj) => changed(obj), delete: changed });
+  });
   const unsubscribe = runtime.onEvent((e) => {
     const key = sync.keyOfSandbox(e.sandboxId);
     if (key) queue.add(key);
@@ -136,9 +157,11 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
   const adopted = await sync.adopt();
   informer.start();
   services.start();
-  await Promise.all([informer.waitForSync(), services.waitForSync()]);
+  for (const inf of [configMaps, secrets, claims]) inf.start();
+  await Promise.all([informer.waitForSync(), services.waitForSync(), configMaps.waitForSync(), secrets.waitForSync(), claims.waitForSync()]);
   // Pods deleted while no agent ran have no event coming: their sync ends them.
   for (const key of adopted) queue.add(key);
+  const localPath = await startLocalPathReclaimer({ client: o.client, nodeName: o.nodeName, dataDir: o.dataDir, pods: informer, clock, onError });
 
   return {
     nodeName: o.nodeName,
@@ -149,14 +172,18 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     async stop(options = {}) {
       unsubscribe();
       handle.remove();
+      for (const h of volumeHandles) h.remove();
       informer.stop();
       services.stop();
+      for (const inf of [configMaps, secrets, claims]) inf.stop();
       queue.stop();
       prober.stopAll();
       rotation.stop();
+      localPath.stop();
       stats.stop();
       await reporter.stop();
       if (options.killPods) await sync.stopAll(options.graceSeconds ?? 0);
+      await volumes.close(options.killPods === true);
     },
   };
 }

@@ -27,6 +27,8 @@ export interface NodeReporterOptions {
   /** The runtime's own conditions (e.g. ResourceLimitsNotEnforced), reported among the node's. */
   runtimeConditions?(): RuntimeCondition[];
   labels?: Record<string, string>;
+  /** Set at registration besides the kubelet's own (e.g. where local-path volumes live). */
+  annotations?: Record<string, string>;
   clock: Clock;
   leaseDurationSeconds?: number;
   onError(err: unknown): void;
@@ -59,7 +61,7 @@ export async function startNodeReporter(o: NodeReporterOptions): Promise<{ stop(
     metadata: {
       name: o.name,
       labels: { 'kubernetes.io/hostname': o.name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': o.facts.nodeInfo.architecture!, ...o.labels },
-      annotations: { 'node.alpha.kubernetes.io/ttl': '0' },
+      annotations: { 'node.alpha.kubernetes.io/ttl': '0', ...o.annotations },
     },
     spec: {},
   };

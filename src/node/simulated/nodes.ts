@@ -19,6 +19,8 @@ import type { Informer } from '../../client/informer.js';
 import { resources } from '../../client/resources.js';
 import type { Pod, Taint } from '../../api/objects/index.js';
 import { startSimulatedPods } from './pods.js';
+import { ANN_LOCAL_PATH_ROOT } from '../../api/storage/local-path.js';
+import { reclaimLocalPathVolumes } from '../local-path.js';
 
 export type { Taint } from '../../api/objects/index.js';
 
@@ -79,6 +81,8 @@ export async function startSimulatedNodes(o: SimulatedNodesOptions): Promise<Sim
 
   const owned = new Set(names);
   const podSide = startSimulatedPods({ client: o.client, ownsNode: (n) => owned.has(n), completeAfterMs: o.completeAfterMs, clock, podsInformer: o.podsInformer, onError: o.onError });
+  // Local-path volumes on simulated nodes hold nothing on disk: a released one is simply deleted.
+  const storage = reclaimLocalPathVolumes({ client: o.client, ownsNode: (n) => owned.has(n), release: async () => true, clock, onError: (err) => o.onError?.(err) });
 
   const stopping = new AbortController();
   const waiters: Array<() => void> = [];
@@ -96,6 +100,7 @@ export async function startSimulatedNodes(o: SimulatedNodesOptions): Promise<Sim
     nextRenewal: () => new Promise<void>((resolve) => waiters.push(resolve)),
     async stop() {
       podSide.stop();
+      storage.stop();
       stopping.abort();
       await loop;
     },
@@ -111,7 +116,8 @@ async function register(nodes: ResourceClient, name: string, o: SimulatedNodesOp
         'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64',
         'node.kubernetes.io/instance-type': 'skiff-simulated', type: 'skiff-simulated', ...o.labels,
       },
-      annotations: { 'node.alpha.kubernetes.io/ttl': '0' },
+      // As an agent's node says where its local-path volumes live (nothing is ever written there).
+      annotations: { 'node.alpha.kubernetes.io/ttl': '0', [ANN_LOCAL_PATH_ROOT]: `/var/lib/skiff-simulated/${name}/storage` },
     },
     spec: o.taints?.length ? { taints: o.taints } : {},
   };

@@ -12,7 +12,13 @@ import { nodeUnschedulable } from './node-unschedulable.js';
 import { interPodAffinity } from './inter-pod-affinity.js';
 import { podTopologySpread } from './pod-topology-spread.js';
 import { taintToleration } from './taint-toleration.js';
+import { volumeBinding, type VolumeBindingSource } from './volume-binding.js';
 
-export function defaultPlugins(): Plugin[] {
-  return [nodeUnschedulable, nodeName, taintToleration, nodeAffinity, nodePorts, nodeResourcesFit, podTopologySpread, interPodAffinity, balancedAllocation];
+/** With `volumes` (the scheduler's claims, volumes and classes), VolumeBinding takes its place after NodeResourcesFit. */
+export function defaultPlugins(volumes?: VolumeBindingSource): Plugin[] {
+  return [
+    nodeUnschedulable, nodeName, taintToleration, nodeAffinity, nodePorts, nodeResourcesFit,
+    ...(volumes ? [volumeBinding(volumes)] : []),
+    podTopologySpread, interPodAffinity, balancedAllocation,
+  ];
 }
