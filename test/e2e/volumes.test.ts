@@ -169,4 +169,26 @@ spec:
     await kubectl(['delete', 'pod', 'private-path', '--wait=true', '--timeout=30s']);
     assert.equal(existsSync('/skiff-test-data'), false, 'not on the host afterwards');
   });
+
+  it('evicts a pod whose emptyDir on disk grows past its sizeLimit (Failed, Evicted, upstream\'s message)', async () => {
+    await kubectl(['create', '-f', '-'], `
+apiVersion: v1
+kind: Pod
+metadata: {name: hoarder}
+spec:
+  terminationGracePeriodSeconds: 1
+  volumes: [{name: scratch, emptyDir: {sizeLimit: 1Mi}}]
+  containers:
+  - name: main
+    image: busybox
+    command: ["sh", "-c", "head -c 3000000 /dev/zero > /scratch/big; sleep 3600"]
+    volumeMounts: [{name: scratch, mountPath: /scratch}]
+`);
+    // Measured every 10 s, as the kubelet's housekeeping does.
+    await until('the eviction', async () => (await kubectl(['get', 'pod', 'hoarder', '-o', 'jsonpath={.status.reason}'])) === 'Evicted', 40_000);
+    assert.equal(await kubectl(['get', 'pod', 'hoarder', '-o', 'jsonpath={.status.phase}']), 'Failed');
+    assert.equal(await kubectl(['get', 'pod', 'hoarder', '-o', 'jsonpath={.status.message}']), 'Usage of EmptyDir volume "scratch" exceeds the limit "1Mi". ');
+    await until('its container stopped', async () => (await kubectl(['get', 'pod', 'hoarder', '-o', 'jsonpath={.status.containerStatuses[0].state.terminated.reason}'])) !== '');
+    await kubectl(['delete', 'pod', 'hoarder', '--wait=false']);
+  });
 });

@@ -27,6 +27,9 @@ import { StatsCollector, type Summary } from './stats.js';
 import { PodVolumes } from './volumes/index.js';
 import { volumeSources } from './volumes/api-sources.js';
 
+/** How often emptyDirs with a sizeLimit are measured. */
+const EVICTION_CHECK_MS = 10_000;
+
 export interface AgentOptions {
   client: Client;
   nodeName: string;
@@ -161,6 +164,22 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
   await Promise.all([informer.waitForSync(), services.waitForSync(), configMaps.waitForSync(), secrets.waitForSync(), claims.waitForSync()]);
   // Pods deleted while no agent ran have no event coming: their sync ends them.
   for (const key of adopted) queue.add(key);
+  const eviction = new AbortController();
+  void (async () => {
+    // The kubelet's eviction manager looks at local storage every 10 s (housekeeping interval).
+    while (!eviction.signal.aborted) {
+      await clock.sleep(EVICTION_CHECK_MS, eviction.signal);
+      if (eviction.signal.aborted) break;
+      try {
+        for (const over of await volumes.overLimit()) {
+          const key = sync.evict(over.uid, over.message);
+          if (key) queue.add(key);
+        }
+      } catch (err) {
+        onError(err);
+      }
+    }
+  })();
   const localPath = await startLocalPathReclaimer({ client: o.client, nodeName: o.nodeName, dataDir: o.dataDir, pods: informer, clock, onError });
 
   return {
@@ -180,6 +199,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       prober.stopAll();
       rotation.stop();
       localPath.stop();
+      eviction.abort();
       stats.stop();
       await reporter.stop();
       if (options.killPods) await sync.stopAll(options.graceSeconds ?? 0);

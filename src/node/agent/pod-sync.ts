@@ -51,6 +51,8 @@ interface Tracked {
   failedAt: Map<string, number>;
   /** Set once the kubelet has failed the whole pod (past activeDeadlineSeconds). */
   failure?: { reason: string; message: string };
+  /** An eviction's event was recorded and its containers stopped. */
+  evictionDone?: boolean;
 }
 
 const DEFAULT_GRACE_SECONDS = 30;
@@ -143,6 +145,11 @@ export class PodSync {
     const deadlineIn = activeDeadlineRemainingMs(pod, this.ctx.clock.now());
     if (deadlineIn !== undefined && deadlineIn > 0) later(deadlineIn);
     if (deadlineIn !== undefined && deadlineIn <= 0 && !t.failure && phase !== 'Succeeded' && phase !== 'Failed') await this.failPastDeadline(pod, t);
+    if (t.failure?.reason === 'Evicted' && !t.evictionDone) {
+      t.evictionDone = true;
+      this.ctx.events.event(pod, 'Warning', 'Evicted', t.failure.message);
+      await this.stopRunning(pod, t);
+    }
     const instances = await this.ctx.runtime.listContainers({ sandboxId: t.sandboxId });
     if (phase !== 'Succeeded' && phase !== 'Failed' && !t.failure) {
       const initDone = await this.syncInitContainers(pod, t, instances, later);
@@ -157,10 +164,31 @@ export class PodSync {
   }
 
   /** activeDeadlineSeconds passed (upstream's activeDeadlineHandler): the pod fails and its containers are stopped. */
-  private async failPastDeadline(pod: Pod, t: Tracked): Promise<void> {
-    const message = 'Pod was active on the node longer than the specified deadline';
-    t.failure = { reason: 'DeadlineExceeded', message };
-    this.ctx.events.event(pod, 'Warning', 'DeadlineExceeded', message);
+  private failPastDeadline(pod: Pod, t: Tracked): Promise<void> {
+    return this.failPod(pod, t, 'DeadlineExceeded', 'Pod was active on the node longer than the specified deadline');
+  }
+
+  /**
+   * The kubelet evicts the pod (an emptyDir past its sizeLimit): it fails with reason
+   * Evicted and its containers are stopped (at its next sync); its controller replaces it.
+   * Returns the pod's key to requeue.
+   */
+  evict(uid: string, message: string): string | undefined {
+    for (const [key, t] of this.tracked) {
+      if (t.uid !== uid || t.failure) continue;
+      t.failure = { reason: 'Evicted', message };
+      return key;
+    }
+    return undefined;
+  }
+
+  private async failPod(pod: Pod, t: Tracked, reason: string, message: string): Promise<void> {
+    t.failure = { reason, message };
+    this.ctx.events.event(pod, 'Warning', reason, message);
+    await this.stopRunning(pod, t);
+  }
+
+  private async stopRunning(pod: Pod, t: Tracked): Promise<void> {
     const running = (await this.ctx.runtime.listContainers({ sandboxId: t.sandboxId })).filter((i) => i.state === 'running');
     const specOf = (name: string) => [...(pod.spec.initContainers ?? []), ...pod.spec.containers].find((c) => c.name === name);
     for (const i of running) this.ctx.events.event(pod, 'Normal', 'Killing', `Stopping container ${i.name}`);

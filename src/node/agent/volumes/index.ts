@@ -23,6 +23,8 @@ import { configMapPayload, secretPayload } from './config-map.js';
 import { downwardPayload } from './downward-api.js';
 import { ensureVolumeDir, mountPoints, setUpEmptyDir, unmountUnder } from './empty-dir.js';
 import { setUpHostPath } from './host-path.js';
+import { diskUsageBytes } from './usage.js';
+import { quantityNanos } from '../../../api/defaults/pod.js';
 import { projectedPayload } from './projected.js';
 import { ClaimError, resolveClaim } from './pvc.js';
 import type { VolumeSources } from './sources.js';
@@ -69,9 +71,21 @@ const WRITTEN: Record<string, { dir: string; memory: boolean }> = {
   projected: { dir: 'kubernetes.io~projected', memory: true },
 };
 
+/** An emptyDir on disk with a sizeLimit, which the agent measures (the kubelet's local storage eviction). */
+export interface LimitedEmptyDir {
+  uid: string;
+  volume: string;
+  dir: string;
+  limitBytes: number;
+  /** The limit as the pod spec says it, for messages. */
+  limit: string;
+}
+
 export class PodVolumes {
   /** By pod uid: the volumes set up at least once. */
   private readonly pods = new Map<string, Map<string, PodVolume>>();
+  /** By pod uid: its emptyDirs on disk that have a sizeLimit. */
+  private readonly limited = new Map<string, LimitedEmptyDir[]>();
 
   constructor(private readonly o: PodVolumesOptions) {}
 
@@ -129,7 +143,11 @@ export class PodVolumes {
     if (known) return known;
     if (volume.emptyDir) {
       const dir = dirOf('kubernetes.io~empty-dir');
-      await setUpEmptyDir(dir, volume.emptyDir as Obj, this.o.tmpfs);
+      const source = volume.emptyDir as Obj;
+      await setUpEmptyDir(dir, source, this.o.tmpfs);
+      const onTmpfs = source.medium === 'Memory' && this.o.tmpfs;
+      const limitBytes = source.sizeLimit === undefined ? undefined : Number((quantityNanos(String(source.sizeLimit)) ?? 0n) / 1_000_000_000n);
+      if (!onTmpfs && limitBytes) this.limited.set(uid, [...(this.limited.get(uid) ?? []), { uid, volume: name, dir, limitBytes, limit: String(source.sizeLimit) }]);
       return { name, hostPath: dir, readOnly: false };
     }
     if (volume.hostPath) return { name, hostPath: setUpHostPath(volume.hostPath as Obj), readOnly: false };
@@ -193,6 +211,17 @@ export class PodVolumes {
     return mounts;
   }
 
+  /** The emptyDirs on disk past their sizeLimit, with upstream's eviction message for each. */
+  async overLimit(): Promise<Array<{ uid: string; message: string }>> {
+    const over: Array<{ uid: string; message: string }> = [];
+    for (const dirs of this.limited.values()) {
+      for (const d of dirs) {
+        if (await diskUsageBytes(d.dir) > d.limitBytes) over.push({ uid: d.uid, message: `Usage of EmptyDir volume ${JSON.stringify(d.volume)} exceeds the limit ${JSON.stringify(d.limit)}. ` });
+      }
+    }
+    return over;
+  }
+
   /** ConfigMaps, Secrets and claims the pod's volumes read (by name), to sync the pod again when those change. */
   static references(pod: Pod): { configMaps: Set<string>; secrets: Set<string>; claims: Set<string> } {
     const configMaps = new Set<string>();
@@ -214,6 +243,7 @@ export class PodVolumes {
   /** Removes a pod's volume directories: memory-backed ones unmounted first; host paths and claims are left alone. */
   async tearDown(uid: string): Promise<void> {
     this.pods.delete(uid);
+    this.limited.delete(uid);
     if (!uid) return;
     const dir = join(this.o.root, uid);
     if (!existsSync(dir)) return;
