@@ -4,3 +4,4 @@ export type * from './apps.js';
 export type * from './batch.js';
 export type * from './policy.js';
 export type * from './storage.js';
+export type * from './networking.js';
