@@ -26,6 +26,8 @@ export interface ClusterOptions {
   scheduler?: boolean;
   /** `--node-monitor-grace-period` (default 40 s). */
   nodeMonitorGracePeriodMs?: number;
+  /** `--cluster-cidr`: where nodes' pod subnets come from. */
+  clusterCIDR?: string;
   /** Run a node agent (Skiff's kubelet) in this process with the `process` runtime; absent with `--disable-agent`. */
   agent?: { nodeName: string; keepPods?: boolean };
   /** `--default-not-ready-toleration-seconds` / `--default-unreachable-toleration-seconds` (300 s each). */
@@ -116,7 +118,7 @@ async function startApiClients(api: ApiServer, options: ClusterOptions, logger: 
   ]);
   // In-memory connections to this process's API server (loopback): HTTP without TLS or sockets.
   const client = new Client(new HttpsTransport({ connect: () => api.connectLoopback(), userAgent: 'skiff-server' }));
-  const ctx = manager.createControllerContext({ client, settings: { nodeMonitorGracePeriodMs: options.nodeMonitorGracePeriodMs }, onError: (component, err) => logger.warn({ err: String(err) }, component) });
+  const ctx = manager.createControllerContext({ client, settings: { nodeMonitorGracePeriodMs: options.nodeMonitorGracePeriodMs, clusterCIDR: options.clusterCIDR }, onError: (component, err) => logger.warn({ err: String(err) }, component) });
   // k3s's default StorageClass, `local-path`, created when missing (never overwritten), while the controllers start.
   const defaultClass = import('../controllers/volume/default-class.js').then((m) => m.ensureDefaultStorageClass(client));
   defaultClass.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile

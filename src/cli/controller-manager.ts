@@ -3,6 +3,7 @@
  * names, behind leader election on the Lease `kube-system/kube-controller-manager` (the
  * same Lease `skiff server` competes for, so running both is safe: one leads).
  */
+import { parseClusterCidr } from './network-flags.js';
 import { createHash } from 'node:crypto';
 import { homedir, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,6 +26,7 @@ Flags:
   --leader-elect BOOL      Take part in leader election (default true)
   --node-monitor-grace-period D
                            How long a node may stay silent before it is NotReady (default 40s)
+  --cluster-cidr CIDR      Where nodes' pod subnets (/24 each) come from (default 127.64.0.0/10)
   --log-level LEVEL        debug, info (default), warn, error
 `;
 
@@ -38,6 +40,7 @@ export async function runControllerManager(argv: string[]): Promise<number | und
       options: {
         kubeconfig: { type: 'string' }, context: { type: 'string' }, controllers: { type: 'string' }, scheduler: { type: 'boolean' },
         'leader-elect': { type: 'string' }, 'log-level': { type: 'string' }, 'node-monitor-grace-period': { type: 'string' },
+        'cluster-cidr': { type: 'string' },
       },
     }));
   } catch (err) {
@@ -48,6 +51,7 @@ export async function runControllerManager(argv: string[]): Promise<number | und
   const leaderElect = values['leader-elect'] ?? 'true';
   if (leaderElect !== 'true' && leaderElect !== 'false') throw new UsageError(`invalid --leader-elect "${leaderElect}": use true or false`);
   const nodeMonitorGracePeriodMs = parseDurationFlag('node-monitor-grace-period', values['node-monitor-grace-period'] ?? '40s');
+  const clusterCIDR = parseClusterCidr(values['cluster-cidr']);
   const kubeconfig = resolve(values.kubeconfig ?? process.env.KUBECONFIG?.split(':')[0] ?? join(homedir(), '.skiff', 'kubeconfig.yaml'));
 
   const [{ loadKubeconfig }, { Client }, { HttpsTransport }, manager, { runElected }] = await Promise.all([
@@ -64,7 +68,7 @@ export async function runControllerManager(argv: string[]): Promise<number | und
   const loaded = await loadKubeconfig(kubeconfig, { context: values.context });
   const client = new Client(new HttpsTransport({ ...loaded.transport, userAgent: 'skiff-controller-manager' }));
   const start = async () => {
-    const ctx = manager.createControllerContext({ client, host: hostname(), settings: { nodeMonitorGracePeriodMs }, onError: (component, err) => logger.warn({ err: String(err) }, component) });
+    const ctx = manager.createControllerContext({ client, host: hostname(), settings: { nodeMonitorGracePeriodMs, clusterCIDR }, onError: (component, err) => logger.warn({ err: String(err) }, component) });
     const running = await manager.startControllers(ctx, names);
     const scheduler = values.scheduler ? (await import('../scheduler/index.js')).startScheduler(ctx) : undefined;
     logger.info({ controllers: names, scheduler: Boolean(scheduler) }, `running ${names.length} controller(s)${scheduler ? ' and the scheduler' : ''} against ${loaded.transport.server}`);

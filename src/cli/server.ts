@@ -11,6 +11,7 @@ import { UsageError } from './main.js';
 import { stopOnSignals } from './signals.js';
 import { selectControllers } from '../controllers/manager.js';
 import { parseDurationFlag, parseSecondsFlag } from './durations.js';
+import { parseClusterCidr } from './network-flags.js';
 
 export const SERVER_USAGE = `Usage: skiff server [flags]
 
@@ -33,6 +34,9 @@ Flags:
   --disable-agent              Run no local node agent: a control plane whose only nodes are
                                simulated or join later (k3s's flag)
   --node-name NAME             Name of the local node (default: this host's name)
+  --cluster-cidr CIDR          Pod addresses: each node gets a /24 of it (default 127.64.0.0/10,
+                               a loopback range: pods of the process runtime share the host's
+                               network, and no address of theirs can route off the machine)
   --keep-pods                  The local node's pods keep running when the server stops; the
                                next start adopts them ('skiff runtime' runs beside it)
   --log-level LEVEL            debug, info (default), warn, error
@@ -52,6 +56,7 @@ export interface ServerFlags {
   nodeName: string;
   keepPods: boolean;
   nodeMonitorGracePeriodMs: number;
+  clusterCIDR: string;
   defaultTolerationSeconds: { notReadySeconds: number; unreachableSeconds: number };
 }
 
@@ -76,6 +81,7 @@ export function parseServerFlags(argv: string[]): ServerFlags {
         'node-name': { type: 'string' },
         'keep-pods': { type: 'boolean' },
         'node-monitor-grace-period': { type: 'string' },
+        'cluster-cidr': { type: 'string' },
         'default-not-ready-toleration-seconds': { type: 'string' },
         'default-unreachable-toleration-seconds': { type: 'string' },
       },
@@ -111,6 +117,7 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     nodeName: parseNodeName(values['node-name']),
     keepPods: values['keep-pods'] === true,
     nodeMonitorGracePeriodMs: parseDurationFlag('node-monitor-grace-period', values['node-monitor-grace-period'] ?? '40s'),
+    clusterCIDR: parseClusterCidr(values['cluster-cidr']),
     defaultTolerationSeconds: {
       notReadySeconds: parseSecondsFlag('default-not-ready-toleration-seconds', values['default-not-ready-toleration-seconds'] ?? '300'),
       unreachableSeconds: parseSecondsFlag('default-unreachable-toleration-seconds', values['default-unreachable-toleration-seconds'] ?? '300'),

@@ -30,6 +30,10 @@ export const CONTROLLERS: Record<string, () => Promise<ControllerStarter>> = {
     const { startNodeLifecycleController } = await import('./nodelifecycle/controller.js');
     return (ctx) => startNodeLifecycleController(ctx, { nodeMonitorGracePeriodMs: ctx.settings.nodeMonitorGracePeriodMs });
   },
+  nodeipam: async () => {
+    const { startNodeIpamController } = await import('./nodeipam/controller.js');
+    return (ctx) => startNodeIpamController(ctx, { clusterCIDR: ctx.settings.clusterCIDR, nodeCIDRMaskSize: ctx.settings.nodeCIDRMaskSize });
+  },
   resourcequota: async () => (await import('./resourcequota/controller.js')).startResourceQuotaController,
   serviceaccount: async () => (await import('./serviceaccount/controller.js')).startServiceAccountController,
   'persistentvolume-binder': async () => (await import('./volume/controller.js')).startPersistentVolumeBinder,

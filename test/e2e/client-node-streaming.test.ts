@@ -71,9 +71,9 @@ describe('@kubernetes/client-node streaming (Exec, Attach, PortForward, Log)', {
   });
 
   it('PortForward: a local socket reaches the pod\'s port over client-node\'s channel protocol', async () => {
-    const server = "require('http').createServer((q, s) => s.end('pong ' + q.url)).listen(+process.argv[1], '127.0.0.1')";
+    const server = "require('http').createServer((q, s) => s.end('pong ' + q.url)).listen(+process.argv[1], process.env.POD_IP)";
     const port = await new Promise<number>((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); }); });
-    await runPod('web', [process.execPath, '-e', server, String(port)], { readinessProbe: { tcpSocket: { port }, periodSeconds: 1 } });
+    await runPod('web', [process.execPath, '-e', server, String(port)], { env: [{ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }], readinessProbe: { tcpSocket: { port }, periodSeconds: 1 } });
     const forward = new k8s!.PortForward(kc);
     forwarder = createServer((socket) => { void forward.portForward('default', 'web', [port], socket, null, socket); });
     await new Promise<void>((resolve) => forwarder!.listen(0, '127.0.0.1', resolve));

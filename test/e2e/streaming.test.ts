@@ -132,8 +132,11 @@ describe('exec, attach and port-forward through the API server', () => {
 
   it('port-forward reaches a pod\'s HTTP server (kubectl 1.27 over SPDY, newest over WebSocket)', async () => {
     const podPort = await freePort();
-    const server = `require('http').createServer((q, s) => s.end('hello from ' + q.url)).listen(${podPort}, '127.0.0.1')`;
-    await running('web', pod('web', [process.execPath, '-e', server], `    readinessProbe:\n      tcpSocket: {port: ${podPort}}\n      periodSeconds: 1\n`));
+    // On the pod's own address only: the probe goes there, and port-forward finds it there after localhost.
+    const server = `require('http').createServer((q, s) => s.end('hello from ' + q.url)).listen(${podPort}, process.env.POD_IP)`;
+    const podIP = '    env: [{name: POD_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}]\n';
+    await running('web', pod('web', [process.execPath, '-e', server], `${podIP}    readinessProbe:\n      tcpSocket: {port: ${podPort}}\n      periodSeconds: 1\n`));
+    assert.match(await kubectl(['get', 'pod', 'web', '-o', 'jsonpath={.status.podIP}']), /^127\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.\d+\.\d+$/, 'an address of its own from the loopback cluster CIDR');
     for (const version of [OLDEST, 'latest']) {
       const local = await freePort();
       const forward = env.cluster.kubectlBackground(['port-forward', 'pod/web', `${local}:${podPort}`], { version, timeoutMs: 100_000 });

@@ -128,7 +128,7 @@ export interface Pod extends KObject { metadata: ObjectMeta; spec: PodSpec; stat
 
 export interface PodTemplateSpec { metadata?: ObjectMeta; spec: PodSpec }
 
-export interface NodeSpec { unschedulable?: boolean; taints?: Taint[]; podCIDR?: string; providerID?: string }
+export interface NodeSpec { unschedulable?: boolean; taints?: Taint[]; podCIDR?: string; podCIDRs?: string[]; providerID?: string }
 export interface NodeStatus {
   capacity?: ResourceList;
   allocatable?: ResourceList;

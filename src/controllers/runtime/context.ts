@@ -12,6 +12,10 @@ import type { SharedInformers } from './informers.js';
 export interface ControllerSettings {
   /** `--node-monitor-grace-period`: how long a node may stay silent before it is Unknown (default 40 s). */
   nodeMonitorGracePeriodMs?: number;
+  /** `--cluster-cidr`: the range nodes' pod subnets come from (default 127.64.0.0/10, loopback). */
+  clusterCIDR?: string;
+  /** `--node-cidr-mask-size`: each node's pod subnet (default 24). */
+  nodeCIDRMaskSize?: number;
 }
 
 export interface ControllerContext {

@@ -20,6 +20,7 @@ import { hostFacts } from './host.js';
 import { killContainer } from './lifecycle.js';
 import { startNodeReporter } from './node.js';
 import { localPathNodeAnnotations, startLocalPathReclaimer } from './local-path.js';
+import { watchPodCidr } from './pod-cidr.js';
 import { PodSync } from './pod-sync.js';
 import { Prober, probeLabel } from './probes.js';
 import { startLogRotation } from './log-rotation.js';
@@ -38,6 +39,8 @@ export interface AgentOptions {
   dataDir: string;
   /** The node's InternalIP; 127.0.0.1 by default (process-runtime pods share the host's network). */
   address?: string;
+  /** How long to wait at start for the node's pod subnet (pod-cidr.ts). */
+  podCIDRWaitMs?: number;
   /** The port of the agent's kubelet API (logs, exec), reported in the Node's daemonEndpoints. */
   kubeletPort?: number;
   labels?: Record<string, string>;
@@ -98,8 +101,8 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     const [namespace, name] = key.split('/') as [string, string];
     return informer.get(name, namespace);
   };
-  const prober = new Prober({
-    runtime: runtime, clock, podIP: address,
+  const prober: Prober = new Prober({
+    runtime: runtime, clock, podIP: (pod): string => sync.podIPOf(pod),
     changed: (key) => queue.add(key),
     failed: (key, kind, output) => {
       const pod = podOf(key);
@@ -113,10 +116,10 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       const grace = probe?.terminationGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
       // The runtime's stopped event requeues the pod, whose restartPolicy decides what follows.
       const spec = pod.spec.containers.find((c) => c.name === container);
-      killContainer(pod, spec, id, grace, { runtime, events, clock, podIP: address }).catch(onError);
+      killContainer(pod, spec, id, grace, { runtime, events, clock, podIP: (p): string => sync.podIPOf(p) }).catch(onError);
     },
   });
-  const sync = new PodSync({
+  const sync: PodSync = new PodSync({
     pods: podsApi, runtime: runtime, runtimeName, logRoot: join(o.dataDir, 'pods'), hostIP: address,
     allocatable: facts.allocatable, envSources: {
       configMap: lookup(resources.configmaps), secret: lookup(resources.secrets),
@@ -156,6 +159,9 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
   });
   const rotation = startLogRotation({ runtime: runtime, clock, onError });
   const stats = new StatsCollector({ runtime: runtime, clock, nodeName: o.nodeName, onError });
+  // Pods get their addresses from the node's pod subnet: known to the runtime before any pod starts.
+  const podCidr = watchPodCidr({ client: o.client, nodeName: o.nodeName, runtime, waitMs: o.podCIDRWaitMs, onError });
+  await podCidr.ready;
   // What the runtime still runs from before (a restarted agent) is this agent's again.
   const adopted = await sync.adopt();
   informer.start();
@@ -199,6 +205,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       prober.stopAll();
       rotation.stop();
       localPath.stop();
+      podCidr.stop();
       eviction.abort();
       stats.stop();
       await reporter.stop();

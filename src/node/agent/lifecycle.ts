@@ -24,7 +24,8 @@ export interface HookContext {
   runtime: Runtime;
   events: EventRecorder;
   clock: Clock;
-  podIP: string;
+  /** The pod's address: httpGet hooks without a host go there. */
+  podIP(pod: Pod): string;
 }
 
 export class PostStartHookError extends Error {}
@@ -57,7 +58,7 @@ async function runHandler(handler: Obj, pod: Pod, container: Container, id: stri
     const h = handler.httpGet as Obj;
     try {
       // Upstream's lifecycle HTTP client times out after 10 s... of its own; the grace period bounds preStop anyway.
-      const result = await httpProbe(h, container, 10, ctx.podIP);
+      const result = await httpProbe(h, container, 10, ctx.podIP(pod));
       return result.ok ? undefined : `HTTP lifecycle hook (${typeof h.path === 'string' ? h.path : ''}) ${where} failed - error: ${result.output}`;
     } catch (err) {
       return `HTTP lifecycle hook (${typeof h.path === 'string' ? h.path : ''}) ${where} failed - error: ${(err as Error).message}`;

@@ -53,6 +53,8 @@ interface Tracked {
   failure?: { reason: string; message: string };
   /** An eviction's event was recorded and its containers stopped. */
   evictionDone?: boolean;
+  /** The sandbox's own address (none: the pod reports the node's, as a hostNetwork pod). */
+  podIP?: string;
 }
 
 const DEFAULT_GRACE_SECONDS = 30;
@@ -81,7 +83,7 @@ export class PodSync {
   private readonly hooks: HookContext;
 
   constructor(private readonly ctx: PodSyncContext) {
-    this.hooks = { runtime: ctx.runtime, events: ctx.events, clock: ctx.clock, podIP: ctx.hostIP };
+    this.hooks = { runtime: ctx.runtime, events: ctx.events, clock: ctx.clock, podIP: (pod) => this.podIPOf(pod) };
   }
 
   /**
@@ -100,12 +102,18 @@ export class PodSync {
         await this.ctx.runtime.removePodSandbox(s.id);
         continue;
       }
-      this.tracked.set(key, { uid: s.config.uid, sandboxId: s.id, waiting: new Map(), failedAt: new Map() });
+      this.tracked.set(key, { uid: s.config.uid, sandboxId: s.id, waiting: new Map(), failedAt: new Map(), podIP: s.network?.ip });
       this.keyBySandbox.set(s.id, key);
     }
     // Volumes of pods not running any more (the agent stopped or crashed meanwhile) go; the adopted keep theirs.
     await this.ctx.volumes.cleanupOrphans(new Set([...this.tracked.values()].map((t) => t.uid)));
     return [...this.tracked.keys()];
+  }
+
+  /** The pod's address: its sandbox's own, else (no address of its own, or hostNetwork) the node's. */
+  podIPOf(pod: Pod): string {
+    if (pod.spec.hostNetwork) return this.ctx.hostIP;
+    return this.tracked.get(`${pod.metadata.namespace}/${pod.metadata.name}`)?.podIP ?? this.ctx.hostIP;
   }
 
   /** The pod key a sandbox belongs to, for runtime events. */
@@ -270,7 +278,7 @@ export class PodSync {
     let envs;
     let mounts;
     try {
-      envs = await containerEnv(c, { pod, hostIP, podIP: hostIP, allocatable: this.ctx.allocatable, sources: this.ctx.envSources });
+      envs = await containerEnv(c, { pod, hostIP, podIP: this.podIPOf(pod), allocatable: this.ctx.allocatable, sources: this.ctx.envSources });
       mounts = this.ctx.volumes.mountsFor(pod, c, envs);
     } catch (err) {
       if (!(err instanceof ContainerConfigError)) throw err;
@@ -324,7 +332,9 @@ export class PodSync {
       logDirectory: join(this.ctx.logRoot, `${meta.namespace}_${meta.name}_${meta.uid}`),
       labels: { ...meta.labels }, annotations: { ...meta.annotations },
     });
-    const t: Tracked = { uid: meta.uid ?? '', sandboxId, waiting: new Map(), failedAt: new Map() };
+    // A hostNetwork pod shares the node's address; the others get the one their sandbox has.
+    const ip = pod.spec.hostNetwork ? undefined : (await this.ctx.runtime.podSandboxStatus(sandboxId)).network?.ip;
+    const t: Tracked = { uid: meta.uid ?? '', sandboxId, waiting: new Map(), failedAt: new Map(), podIP: ip };
     this.tracked.set(key, t);
     this.keyBySandbox.set(sandboxId, key);
     return t;
@@ -383,7 +393,7 @@ export class PodSync {
   private async writeStatusOf(pod: Pod, instances: ContainerStatus[], waiting: Map<string, Waiting>, sandboxReady: boolean, terminal: boolean, failure?: Tracked['failure']): Promise<void> {
     const status = podStatus({
       pod, instances, waiting, sandboxReady, terminal, failure,
-      hostIP: this.ctx.hostIP, podIP: this.ctx.hostIP, runtimeName: this.ctx.runtimeName, now: this.ctx.clock.now(), probes: this.ctx.prober,
+      hostIP: this.ctx.hostIP, podIP: this.tracked.has(`${pod.metadata.namespace}/${pod.metadata.name}`) ? this.podIPOf(pod) : undefined, runtimeName: this.ctx.runtimeName, now: this.ctx.clock.now(), probes: this.ctx.prober,
     });
     if (sameStatus(pod.status, status)) return;
     try {

@@ -31,8 +31,8 @@ export interface ProbeResult {
 export interface ProberContext {
   runtime: Runtime;
   clock: Clock;
-  /** Where pods listen (process runtime: the host, on loopback). */
-  podIP: string;
+  /** Where the pod listens (its status.podIP): probes without a host go there. */
+  podIP(pod: Pod): string;
   /** A result changed: resync the pod. */
   changed(podKey: string): void;
   /** Liveness or startup failed past its threshold: the container must be killed. */
@@ -120,7 +120,7 @@ export class Prober {
       while (!stop.signal.aborted) {
         // Liveness and readiness wait for the startup probe, as upstream's workers skip until started.
         if (kind === 'startup' || this.started(container, id)) {
-          const result = await runProbe(spec, container, id, timeout, this.ctx).catch((err: Error) => ({ ok: false, output: err.message }));
+          const result = await runProbe(spec, container, id, timeout, this.ctx, this.ctx.podIP(pod)).catch((err: Error) => ({ ok: false, output: err.message }));
           if (stop.signal.aborted) break;
           if (result.ok) { successes++; failures = 0; } else { failures++; successes = 0; this.ctx.failed(podKey, kind, result.output); }
           const before = this.results.get(resultKey);
@@ -149,21 +149,21 @@ export function portOf(value: unknown, container: Container): number {
   return named.containerPort;
 }
 
-async function runProbe(spec: Obj, container: Container, id: string, timeoutSeconds: number, ctx: ProberContext): Promise<ProbeResult> {
+async function runProbe(spec: Obj, container: Container, id: string, timeoutSeconds: number, ctx: ProberContext, podIP: string): Promise<ProbeResult> {
   if (spec.exec) {
     const command = ((spec.exec as Obj).command as string[] | undefined) ?? [];
     const r = await ctx.runtime.execSync(id, command, timeoutSeconds);
     const output = Buffer.concat([r.stdout, r.stderr]).toString('utf8').trim();
     return { ok: r.exitCode === 0, output: r.exitCode === 0 ? output : output || `command ${JSON.stringify(command.join(' '))} exited with ${r.exitCode}` };
   }
-  if (spec.httpGet) return httpProbe(spec.httpGet as Obj, container, timeoutSeconds, ctx.podIP);
+  if (spec.httpGet) return httpProbe(spec.httpGet as Obj, container, timeoutSeconds, podIP);
   if (spec.tcpSocket) {
     const t = spec.tcpSocket as Obj;
-    return tcpProbe(typeof t.host === 'string' && t.host ? t.host : ctx.podIP, portOf(t.port, container), timeoutSeconds);
+    return tcpProbe(typeof t.host === 'string' && t.host ? t.host : podIP, portOf(t.port, container), timeoutSeconds);
   }
   if (spec.grpc) {
     const g = spec.grpc as Obj;
-    return grpcProbe(ctx.podIP, Number(g.port), typeof g.service === 'string' ? g.service : '', timeoutSeconds);
+    return grpcProbe(podIP, Number(g.port), typeof g.service === 'string' ? g.service : '', timeoutSeconds);
   }
   return { ok: false, output: 'probe has no handler' };
 }

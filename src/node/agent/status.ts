@@ -27,7 +27,8 @@ export interface StatusInput {
   /** The pod is being torn down for good (deleted or past its deadline): exited means final. */
   terminal: boolean;
   hostIP: string;
-  podIP: string;
+  /** The pod's address; none before it has a sandbox (an earlier one stays). */
+  podIP?: string;
   runtimeName: string;
   now: Date;
   /** The kubelet failed the pod as a whole (activeDeadlineSeconds): phase Failed with this reason and message. */
@@ -140,8 +141,7 @@ export function podStatus(input: StatusInput): PodStatus {
     conditions,
     hostIP: input.hostIP,
     hostIPs: [{ ip: input.hostIP }],
-    podIP: input.podIP,
-    podIPs: [{ ip: input.podIP }],
+    ...(input.podIP ? { podIP: input.podIP, podIPs: [{ ip: input.podIP }] } : {}),
     startTime: previous?.startTime ?? now,
     containerStatuses: mainStatuses,
   };

@@ -7,7 +7,7 @@
  * caller's `.catch` would miss.
  */
 import type { Duplex } from 'node:stream';
-import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStats, type ContainerStatus, type ExecSession, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeCondition, type RuntimeVersion } from './types.js';
+import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStats, type ContainerStatus, type ExecSession, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeCondition, type RuntimeConfig, type RuntimeVersion } from './types.js';
 
 export class RuntimesByHandler implements Runtime {
   readonly handler: string;
@@ -58,6 +58,14 @@ export class RuntimesByHandler implements Runtime {
     const lists = await Promise.all(this.runtimes.map(async (r) => (await r.listPodSandboxes()).map((s) => ({ s, r }))));
     for (const { s, r } of lists.flat()) this.bySandbox.set(s.id, r);
     return lists.flat().map(({ s }) => s);
+  }
+
+  async podSandboxStatus(id: string): Promise<PodSandboxStatus> {
+    return this.sandbox(id).podSandboxStatus(id);
+  }
+
+  async updateRuntimeConfig(config: RuntimeConfig): Promise<void> {
+    await Promise.all(this.runtimes.map((r) => r.updateRuntimeConfig(config)));
   }
 
   async createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {

@@ -35,6 +35,14 @@ export interface PodSandboxStatus {
   config: PodSandboxConfig;
   state: SandboxState;
   createdAt: bigint;
+  /** CRI's PodSandboxNetworkStatus: the pod's own address, when the runtime gave it one. */
+  network?: { ip: string };
+}
+
+/** CRI's RuntimeConfig: what the kubelet tells the runtime about the node. */
+export interface RuntimeConfig {
+  /** The node's pod subnet (spec.podCIDR), which pod addresses come from. */
+  podCIDR?: string;
 }
 
 export interface Mount {
@@ -169,6 +177,10 @@ export interface Runtime {
   stopPodSandbox(id: string): Promise<void>;
   removePodSandbox(id: string): Promise<void>;
   listPodSandboxes(): Promise<PodSandboxStatus[]>;
+  /** Rejects with a RuntimeNotFound for an unknown id. */
+  podSandboxStatus(id: string): Promise<PodSandboxStatus>;
+  /** CRI's UpdateRuntimeConfig (the node's pod subnet, once the cluster gave it one). */
+  updateRuntimeConfig(config: RuntimeConfig): Promise<void>;
 
   createContainer(sandboxId: string, config: ContainerConfig): Promise<string>;
   startContainer(id: string): Promise<void>;

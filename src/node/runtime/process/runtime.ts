@@ -19,7 +19,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { nowNanos } from '../cri-log.js';
-import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStats, type ContainerStatus, type ExecSession, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeCondition, type RuntimeVersion } from '../types.js';
+import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStats, type ContainerStatus, type ExecSession, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeCondition, type RuntimeConfig, type RuntimeVersion } from '../types.js';
+import { PodAddresses } from '../pod-addresses.js';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { attachSession } from './attach.js';
@@ -66,6 +67,8 @@ export class ProcessRuntime implements Runtime {
   private readonly containers = new Map<string, Container>();
   private readonly listeners = new Set<(e: ContainerEvent) => void>();
   private readonly records: ProcessRecords | undefined;
+  /** Each pod's own loopback address, from the node's pod subnet. */
+  private readonly addresses = new PodAddresses();
   private closed = false;
 
   constructor(private readonly options: ProcessRuntimeOptions = {}) {
@@ -89,7 +92,8 @@ export class ProcessRuntime implements Runtime {
       this.holders.set(id, holder);
       this.records?.add(holderRecord(id), { pid: holder.pid, sandboxId: id, name: 'pod' });
     }
-    this.sandboxes.set(id, { id, config, state: 'ready', createdAt: nowNanos() });
+    const ip = this.addresses.allocate(id);
+    this.sandboxes.set(id, { id, config, state: 'ready', createdAt: nowNanos(), ...(ip ? { network: { ip } } : {}) });
     return id;
   }
 
@@ -112,10 +116,26 @@ export class ProcessRuntime implements Runtime {
     await this.stopPodSandbox(id);
     for (const c of this.containersOf(id)) await this.removeContainer(c.status.id);
     this.sandboxes.delete(id);
+    this.addresses.release(id);
   }
 
   async listPodSandboxes(): Promise<PodSandboxStatus[]> {
     return [...this.sandboxes.values()].map((s) => ({ ...s }));
+  }
+
+  async podSandboxStatus(id: string): Promise<PodSandboxStatus> {
+    const s = this.sandboxes.get(id);
+    if (!s) throw new RuntimeNotFound(`pod sandbox ${id} not found`);
+    return { ...s };
+  }
+
+  /**
+   * The node's pod subnet: each new pod gets a loopback address of its own from it (any
+   * 127.0.0.0/8 address is local to the host, so pods still share the host's network and
+   * none of their addresses can route off the machine).
+   */
+  async updateRuntimeConfig(config: RuntimeConfig): Promise<void> {
+    this.addresses.setRange(config.podCIDR);
   }
 
   async createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {
@@ -244,16 +264,21 @@ export class ProcessRuntime implements Runtime {
     return attachSession(c.process, c.config, options);
   }
 
-  /** Pods share the host's network: the pod's port is the host's, on loopback. */
+  /**
+   * Pods share the host's network: the pod's port is the host's. As inside a pod's own
+   * network namespace, `localhost` first; a server listening on the pod's address only
+   * is reached there next.
+   */
   async portForward(sandboxId: string, port: number): Promise<Duplex> {
-    if (!this.sandboxes.has(sandboxId)) throw new RuntimeNotFound(`sandbox ${sandboxId} not found`);
-    return new Promise((resolve, reject) => {
-      const conn = connect({ host: '127.0.0.1', port }, () => {
-        conn.off('error', reject);
-        resolve(conn);
-      });
-      conn.once('error', reject);
-    });
+    const sandbox = this.sandboxes.get(sandboxId);
+    if (!sandbox) throw new RuntimeNotFound(`sandbox ${sandboxId} not found`);
+    try {
+      return await connectTo('127.0.0.1', port);
+    } catch (err) {
+      const ip = sandbox.network?.ip;
+      if (!ip || (err as NodeJS.ErrnoException).code !== 'ECONNREFUSED') throw err;
+      return connectTo(ip, port);
+    }
   }
 
   /** A container that has exited has closed its log: nothing to reopen. */
@@ -395,4 +420,14 @@ function holderRecord(sandboxId: string): string {
 
 function newId(): string {
   return randomUUID().replace(/-/g, '');
+}
+
+function connectTo(host: string, port: number): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    const conn = connect({ host, port }, () => {
+      conn.off('error', reject);
+      resolve(conn);
+    });
+    conn.once('error', reject);
+  });
 }

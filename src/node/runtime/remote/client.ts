@@ -7,7 +7,7 @@
 import { request } from 'node:http';
 import { PassThrough, Writable, type Duplex } from 'node:stream';
 import { createWebSocketStream, WebSocket } from 'ws';
-import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStats, type ContainerStatus, type ExecSession, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeCondition, type RuntimeVersion } from '../types.js';
+import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStats, type ContainerStatus, type ExecSession, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeCondition, type RuntimeConfig, type RuntimeVersion } from '../types.js';
 import { decode, encode, STARTED, STATUS, STREAM_PROTOCOL, type Call, type CallError } from './protocol.js';
 
 const STDIN = 0, STDOUT = 1, STDERR = 2, RESIZE = 4, CLOSE = 255;
@@ -50,6 +50,8 @@ export class RemoteRuntime implements Runtime {
   async stopPodSandbox(id: string): Promise<void> { await this.call('stopPodSandbox', id); }
   async removePodSandbox(id: string): Promise<void> { await this.call('removePodSandbox', id); }
   listPodSandboxes(): Promise<PodSandboxStatus[]> { return this.call('listPodSandboxes') as Promise<PodSandboxStatus[]>; }
+  podSandboxStatus(id: string): Promise<PodSandboxStatus> { return this.call('podSandboxStatus', id) as Promise<PodSandboxStatus>; }
+  async updateRuntimeConfig(config: RuntimeConfig): Promise<void> { await this.call('updateRuntimeConfig', config); }
   createContainer(sandboxId: string, config: ContainerConfig): Promise<string> { return this.call('createContainer', sandboxId, config) as Promise<string>; }
   async startContainer(id: string): Promise<void> { await this.call('startContainer', id); }
   async stopContainer(id: string, timeoutSeconds: number): Promise<void> { await this.call('stopContainer', id, timeoutSeconds); }

@@ -9,7 +9,7 @@
 
 /** Calls answered with JSON; the streaming ones (exec, attach, portForward, onEvent) have their own paths. */
 export const CALLS = [
-  'version', 'handlers', 'conditions', 'runPodSandbox', 'stopPodSandbox', 'removePodSandbox', 'listPodSandboxes',
+  'version', 'handlers', 'conditions', 'runPodSandbox', 'stopPodSandbox', 'removePodSandbox', 'listPodSandboxes', 'podSandboxStatus', 'updateRuntimeConfig',
   'createContainer', 'startContainer', 'stopContainer', 'removeContainer', 'listContainers', 'containerStatus',
   'containerStats', 'listContainerStats', 'execSync', 'reopenContainerLog',
 ] as const;

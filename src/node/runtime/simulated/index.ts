@@ -44,6 +44,15 @@ export class SimulatedRuntime implements Runtime {
     return [...this.sandboxes.values()];
   }
 
+  async podSandboxStatus(id: string): Promise<PodSandboxStatus> {
+    const s = this.sandboxes.get(id);
+    if (!s) throw new RuntimeNotFound(`pod sandbox ${id} not found`);
+    return s;
+  }
+
+  /** Nothing runs, so nothing has an address: its pods report the node's. */
+  async updateRuntimeConfig(): Promise<void> {}
+
   async createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {
     const sandbox = this.sandboxes.get(sandboxId);
     if (!sandbox) throw new RuntimeNotFound(`pod sandbox ${sandboxId} not found`);
