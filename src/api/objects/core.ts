@@ -89,6 +89,9 @@ export interface PodSpec {
   hostname?: string;
   subdomain?: string;
   hostNetwork?: boolean;
+  dnsPolicy?: 'ClusterFirst' | 'ClusterFirstWithHostNet' | 'Default' | 'None';
+  dnsConfig?: { nameservers?: string[]; searches?: string[]; options?: Array<{ name?: string; value?: string }> };
+  hostAliases?: Array<{ ip?: string; hostnames?: string[] }>;
   serviceAccountName?: string;
   containers: Container[];
   initContainers?: Container[];

@@ -21,6 +21,7 @@ import { killContainer } from './lifecycle.js';
 import { startNodeReporter } from './node.js';
 import { localPathNodeAnnotations, startLocalPathReclaimer } from './local-path.js';
 import { watchPodCidr } from './pod-cidr.js';
+import type { DnsSettings } from './pod-dns.js';
 import { PodSync } from './pod-sync.js';
 import { Prober, probeLabel } from './probes.js';
 import { startLogRotation } from './log-rotation.js';
@@ -39,6 +40,8 @@ export interface AgentOptions {
   dataDir: string;
   /** The node's InternalIP; 127.0.0.1 by default (process-runtime pods share the host's network). */
   address?: string;
+  /** The cluster DNS given to pods (kubelet's --cluster-dns, --cluster-domain). */
+  dns?: DnsSettings;
   /** How long to wait at start for the node's pod subnet (pod-cidr.ts). */
   podCIDRWaitMs?: number;
   /** The port of the agent's kubelet API (logs, exec), reported in the Node's daemonEndpoints. */
@@ -125,7 +128,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       configMap: lookup(resources.configmaps), secret: lookup(resources.secrets),
       services: (namespaces) => services.list().filter((s) => namespaces.includes(s.metadata?.namespace ?? '')),
     },
-    events, prober, volumes, clock,
+    events, prober, volumes, clock, dns: o.dns,
     runtimeHandlerOf: async (pod) => {
       const name = pod.spec.runtimeClassName;
       if (typeof name !== 'string' || !name) return undefined;

@@ -6,6 +6,7 @@
  * SIGKILL after the grace period, then the final delete with a zero grace period, as
  * kubelet confirms it) — followed by a status write when anything a user sees changed.
  */
+import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Container, Pod } from '../../api/objects/index.js';
@@ -22,6 +23,7 @@ import { ContainerConfigError, containerEnv, expand, type EnvSources } from './e
 import { killContainer, PostStartHookError, runPostStart, type HookContext } from './lifecycle.js';
 import type { Prober } from './probes.js';
 import { podStatus, type Waiting } from './status.js';
+import { podDnsConfig, type DnsSettings } from './pod-dns.js';
 import type { PodVolumes } from './volumes/index.js';
 
 export interface PodSyncContext {
@@ -35,6 +37,8 @@ export interface PodSyncContext {
   envSources: EnvSources;
   events: EventRecorder;
   prober: Prober;
+  /** The cluster DNS pods are given (kubelet's --cluster-dns, --cluster-domain); without, pods see the host's resolv.conf. */
+  dns?: DnsSettings;
   /** The pods' volumes on this node (volumes/index.ts). */
   volumes: PodVolumes;
   clock: Clock;
@@ -331,6 +335,7 @@ export class PodSync {
       hostname: pod.spec.hostname ?? meta.name ?? '',
       logDirectory: join(this.ctx.logRoot, `${meta.namespace}_${meta.name}_${meta.uid}`),
       labels: { ...meta.labels }, annotations: { ...meta.annotations },
+      dnsConfig: podDnsConfig(pod, this.ctx.dns, hostResolvConf()),
     });
     // A hostNetwork pod shares the node's address; the others get the one their sandbox has.
     const ip = pod.spec.hostNetwork ? undefined : (await this.ctx.runtime.podSandboxStatus(sandboxId)).network?.ip;
@@ -444,4 +449,13 @@ function newest(instances: ContainerStatus[], name: string): ContainerStatus | u
 /** Conditions' transition times only move with their status, so a plain comparison tells a real change. */
 function sameStatus(a: unknown, b: unknown): boolean {
   return deepEqual(a ?? {}, b);
+}
+
+/** The host's resolv.conf, read for each new pod as the kubelet reads --resolv-conf (a host without one: nothing). */
+function hostResolvConf(): string {
+  try {
+    return readFileSync('/etc/resolv.conf', 'utf8');
+  } catch {
+    return '';
+  }
 }

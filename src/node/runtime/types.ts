@@ -26,6 +26,14 @@ export interface PodSandboxConfig {
   annotations: Record<string, string>;
   /** CRI's runtime_handler: the RuntimeClass handler to run the pod with; empty for the default. */
   runtimeHandler?: string;
+  /** CRI's DNSConfig: the pod's resolv.conf (absent: the host's). */
+  dnsConfig?: DnsConfig;
+}
+
+export interface DnsConfig {
+  servers: string[];
+  searches: string[];
+  options: string[];
 }
 
 export type SandboxState = 'ready' | 'notready';

@@ -69,6 +69,26 @@ describe('process runtime with pod namespaces', { skip: usable ? false : `needs 
     assert.deepEqual(runtime.conditions().find((c) => c.type === 'VolumesNotMounted'), { type: 'VolumesNotMounted', status: 'False', reason: 'PodNamespaces', message: 'each pod has private mount, PID, IPC and UTS namespaces; volumes are mounted at their mountPath' });
   });
 
+  it('gives the pod its own resolv.conf and /etc/hosts (with its address), and leaves the host\'s alone', async () => {
+    const hostResolv = readFileSync('/etc/resolv.conf', 'utf8');
+    await runtime.updateRuntimeConfig({ podCIDR: '127.64.250.0/24' });
+    const dnsPod = await runtime.runPodSandbox({
+      uid: 'u2', name: 'dns', namespace: 'ns', attempt: 0, hostname: 'dns-pod', logDirectory: join(root, 'logs2'), labels: {}, annotations: {},
+      dnsConfig: { servers: ['127.43.0.10'], searches: ['ns.svc.cluster.local', 'svc.cluster.local', 'cluster.local'], options: ['ndots:5'] },
+    });
+    try {
+      const ip = (await runtime.podSandboxStatus(dnsPod)).network?.ip;
+      assert.equal(ip, '127.64.250.2');
+      const id = await runtime.createContainer(dnsPod, config('etc', 'cat /etc/resolv.conf; grep dns-pod /etc/hosts'));
+      await runtime.startContainer(id);
+      const s = await exitedOf(id);
+      assert.equal(output(s), `search ns.svc.cluster.local svc.cluster.local cluster.local\nnameserver 127.43.0.10\noptions ndots:5\n${ip}\tdns-pod`);
+      assert.equal(readFileSync('/etc/resolv.conf', 'utf8'), hostResolv, 'the host\'s file is untouched');
+    } finally {
+      await runtime.removePodSandbox(dnsPod);
+    }
+  });
+
   it('gives the pod its hostname and a PID namespace of its own', async () => {
     const s = await run('ids', 'cat /proc/sys/kernel/hostname; echo "$$"; ls /proc | grep -c "^[0-9]"; env | grep -c "^SKIFF_"');
     const [hostname, pid, processes, setupVariables] = output(s).split('\n');

@@ -27,7 +27,9 @@ export interface Namespaces {
   /** A FIFO nobody writes, which the pods' PID 1 reads for ever (a blocked builtin: no process of its own). */
   readonly holdFifo: string;
   /** Absolute paths of the tools started directly (a container's PATH must not decide which). */
-  readonly tools: { unshare: string; nsenter: string; setsid: string };
+  readonly tools: { unshare: string; nsenter: string; setsid: string; mount: string };
+  /** Where each pod's /etc/resolv.conf and /etc/hosts are kept (`<dir>/<sandbox id>/`). */
+  readonly podFilesDir: string;
 }
 
 /** Whether pods can have namespaces here (root, util-linux present), or why not, as a sentence for the node's status. */
@@ -39,7 +41,7 @@ export function openNamespaces(stateDir: string): Namespaces | { unavailable: st
     if (!path) return { unavailable: `${tool} (util-linux, coreutils) is not installed` };
     found[tool] = path;
   }
-  const tools = { unshare: found.unshare!, nsenter: found.nsenter!, setsid: found.setsid! };
+  const tools = { unshare: found.unshare!, nsenter: found.nsenter!, setsid: found.setsid!, mount: found.mount! };
   const probe = spawnSync(tools.unshare, ['--mount', '--propagation', 'slave', '--pid', '--fork', '--ipc', '--uts', 'true'], { stdio: ['ignore', 'ignore', 'pipe'] });
   if (probe.status !== 0) return { unavailable: `namespaces cannot be made here (${String(probe.stderr ?? probe.error?.message ?? '').trim() || `unshare exited ${probe.status}`})` };
   const scratchDir = join(stateDir, 'scratch');
@@ -50,7 +52,9 @@ export function openNamespaces(stateDir: string): Namespaces | { unavailable: st
     const made = spawnSync(found.mkfifo!, ['-m', '0600', holdFifo], { stdio: ['ignore', 'ignore', 'pipe'] });
     if (made.status !== 0) return { unavailable: `cannot make ${holdFifo}: ${String(made.stderr ?? '').trim()}` };
   }
-  return { scratchDir, holdFifo, tools };
+  const podFilesDir = join(stateDir, 'pod-files');
+  mkdirSync(podFilesDir, { recursive: true });
+  return { scratchDir, holdFifo, tools, podFilesDir };
 }
 
 function isFifo(path: string): boolean {
@@ -75,11 +79,15 @@ function lookTool(tool: string): string | undefined {
 const HOSTNAME_MAX = 63;
 
 /**
- * PID 1 of the pod: sets the hostname, then waits for ever with SIGCHLD ignored, which has
- * the kernel reap the orphans it inherits (what the pause container does by hand). It
- * waits in `read` on a FIFO it holds open both ways, so no other process is needed.
+ * PID 1 of the pod: sets the hostname and binds the pod's own /etc/resolv.conf and
+ * /etc/hosts over the host's (in the pod's mount namespace only: every container sees
+ * them, as the CRI runtimes mount them into each), then waits for ever with SIGCHLD
+ * ignored, which has the kernel reap the orphans it inherits (what the pause container does
+ * by hand). It waits in `read` on a FIFO it holds open both ways, so no other process is needed.
  */
 const HOLDER_SCRIPT = `printf '%s' "$1" > /proc/sys/kernel/hostname || exit 1
+if [ -n "$3" ] && [ -e /etc/resolv.conf ]; then "$5" --bind "$3" /etc/resolv.conf || exit 1; fi
+if [ -n "$4" ] && [ -e /etc/hosts ]; then "$5" --bind "$4" /etc/hosts || exit 1; fi
 trap '' CHLD
 echo ready
 exec >/dev/null 2>&1
@@ -93,9 +101,10 @@ export class PodNamespaces {
     return this.child.pid!;
   }
 
-  /** Starts the holder; resolves once its namespaces exist and the hostname is set. */
-  static async start(ns: Namespaces, hostname: string): Promise<PodNamespaces> {
-    const child = spawn(ns.tools.unshare, ['--mount', '--propagation', 'slave', '--pid', '--fork', '--kill-child', '--mount-proc', '--ipc', '--uts', '--', '/bin/sh', '-c', HOLDER_SCRIPT, 'skiff-pod', hostname.slice(0, HOSTNAME_MAX), ns.holdFifo], {
+  /** Starts the holder; resolves once its namespaces exist, the hostname is set and the pod's files are bound. */
+  static async start(ns: Namespaces, hostname: string, files: { resolvConf?: string; hosts?: string } = {}): Promise<PodNamespaces> {
+    const args = [hostname.slice(0, HOSTNAME_MAX), ns.holdFifo, files.resolvConf ?? '', files.hosts ?? '', ns.tools.mount];
+    const child = spawn(ns.tools.unshare, ['--mount', '--propagation', 'slave', '--pid', '--fork', '--kill-child', '--mount-proc', '--ipc', '--uts', '--', '/bin/sh', '-c', HOLDER_SCRIPT, 'skiff-pod', ...args], {
       detached: true, stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -16,11 +16,12 @@
  * cannot re-adopt them and the agent starts its pods again.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { nowNanos } from '../cri-log.js';
 import { RuntimeNotFound, type ContainerConfig, type ContainerEvent, type ContainerStats, type ContainerStatus, type ExecSession, type ExecSyncResult, type PodSandboxConfig, type PodSandboxStatus, type Runtime, type RuntimeCondition, type RuntimeConfig, type RuntimeVersion } from '../types.js';
 import { PodAddresses } from '../pod-addresses.js';
+import { hostsText, resolvConfText } from '../pod-etc.js';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { attachSession } from './attach.js';
@@ -86,13 +87,19 @@ export class ProcessRuntime implements Runtime {
     this.checkOpen();
     mkdirSync(config.logDirectory, { recursive: true });
     const id = newId();
+    const ip = this.addresses.allocate(id);
     const ns = this.namespaces();
     if (ns) {
-      const holder = await PodNamespaces.start(ns, config.hostname);
-      this.holders.set(id, holder);
-      this.records?.add(holderRecord(id), { pid: holder.pid, sandboxId: id, name: 'pod' });
+      try {
+        const holder = await PodNamespaces.start(ns, config.hostname, this.writePodFiles(ns, id, config, ip));
+        this.holders.set(id, holder);
+        this.records?.add(holderRecord(id), { pid: holder.pid, sandboxId: id, name: 'pod' });
+      } catch (err) {
+        this.addresses.release(id);
+        rmSync(join(ns.podFilesDir, id), { recursive: true, force: true });
+        throw err;
+      }
     }
-    const ip = this.addresses.allocate(id);
     this.sandboxes.set(id, { id, config, state: 'ready', createdAt: nowNanos(), ...(ip ? { network: { ip } } : {}) });
     return id;
   }
@@ -117,6 +124,8 @@ export class ProcessRuntime implements Runtime {
     for (const c of this.containersOf(id)) await this.removeContainer(c.status.id);
     this.sandboxes.delete(id);
     this.addresses.release(id);
+    const ns = this.namespaces();
+    if (ns) rmSync(join(ns.podFilesDir, id), { recursive: true, force: true });
   }
 
   async listPodSandboxes(): Promise<PodSandboxStatus[]> {
@@ -354,6 +363,16 @@ export class ProcessRuntime implements Runtime {
       type: 'VolumesNotMounted', status: 'True', reason: 'NoPodNamespaces',
       message: `pods run without private namespaces (${why}): volumes are not mounted at their mountPath; a container finds each volume's host path in $SKIFF_VOLUME_<NAME> (the volume's name upper-cased, '-' as '_')`,
     };
+  }
+
+  /** The pod's resolv.conf (from its DNSConfig; none: the host's stays) and /etc/hosts (with an address of its own). */
+  private writePodFiles(ns: Namespaces, id: string, config: PodSandboxConfig, ip: string | undefined): { resolvConf?: string; hosts?: string } {
+    const dir = join(ns.podFilesDir, id);
+    mkdirSync(dir, { recursive: true });
+    const files: { resolvConf?: string; hosts?: string } = {};
+    if (config.dnsConfig) writeFileSync((files.resolvConf = join(dir, 'resolv.conf')), resolvConfText(config.dnsConfig), { mode: 0o644 });
+    if (ip) writeFileSync((files.hosts = join(dir, 'hosts')), hostsText(ip, config.hostname), { mode: 0o644 });
+    return files;
   }
 
   private namespaces(): Namespaces | undefined {
