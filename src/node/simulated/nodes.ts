@@ -121,17 +121,15 @@ async function register(nodes: ResourceClient, name: string, o: SimulatedNodesOp
     },
     spec: o.taints?.length ? { taints: o.taints } : {},
   };
-  let current: KObject;
   try {
-    current = await nodes.create(node, { fieldManager: 'skiff-simulated-node' });
+    await nodes.create(node, { fieldManager: 'skiff-simulated-node' });
   } catch (err) {
     if (!isAlreadyExists(err)) throw err;
-    current = await nodes.get(name);
   }
   const capacity = { ...DEFAULT_CAPACITY, ...o.capacity };
   const at = metaTime(now);
-  await nodes.updateStatus({
-    ...current,
+  // A merge patch of the status: the node IPAM controller may have set spec.podCIDR meanwhile, and that is no conflict.
+  await nodes.patch(name, undefined, 'merge', {
     status: {
       capacity, allocatable: capacity,
       conditions: healthyNodeConditions(undefined, at),
@@ -144,7 +142,7 @@ async function register(nodes: ResourceClient, name: string, o: SimulatedNodesOp
         kubeletVersion: SIMULATED_KUBELET_VERSION, kubeProxyVersion: '', operatingSystem: 'linux', architecture: 'amd64',
       },
     },
-  }, { fieldManager: 'skiff-simulated-node' });
+  }, { fieldManager: 'skiff-simulated-node', subresource: 'status' });
 }
 
 async function inBatches<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
