@@ -85,7 +85,9 @@ describe('kubectl logs through pods/log to a kubelet API', () => {
     const created = await env.client.request('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name } });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const status = { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }, { type: 'Hostname', address: name }], daemonEndpoints: { kubeletEndpoint: { Port: port } } };
-    const updated = await env.client.request('PUT', `/api/v1/nodes/${name}/status`, { ...created.body, status });
+    // Unconditional (no resourceVersion): the node IPAM controller may have set spec.podCIDR meanwhile.
+    const { resourceVersion: _rv, ...metadata } = created.body.metadata;
+    const updated = await env.client.request('PUT', `/api/v1/nodes/${name}/status`, { ...created.body, metadata, status });
     assert.equal(updated.status, 200, JSON.stringify(updated.body));
   }
 
